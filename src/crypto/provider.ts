@@ -1,0 +1,96 @@
+// The CryptoProvider interface: every primitive the TLS stack uses, passed as a value (rustls' model).
+
+export type HashName = 'SHA-256' | 'SHA-384' | 'SHA-512'
+export type AeadName = 'AES-128-GCM' | 'AES-256-GCM' | 'CHACHA20-POLY1305'
+/** Key-exchange groups, by their RFC 8446 names. */
+export type NamedGroupName = 'x25519' | 'secp256r1' | 'secp384r1'
+export type CurveName = 'P-256' | 'P-384'
+
+/** An incremental hash whose state can be forked (the transcript needs that). */
+export interface HashState {
+  update(data: Uint8Array): HashState
+  /** Digest of everything so far; the state stays usable. */
+  digest(): Uint8Array
+  clone(): HashState
+}
+
+export interface HashAlgorithm {
+  readonly name: HashName
+  readonly outputLength: number
+  create(): HashState
+  digest(data: Uint8Array): Uint8Array
+}
+
+/** An AEAD keyed once; nonces are 12 bytes and tags 16 bytes for every suite we implement. */
+export interface AeadKey {
+  /** ciphertext || tag */
+  seal(nonce: Uint8Array, plaintext: Uint8Array, additionalData: Uint8Array): Uint8Array
+  /** The plaintext, or null when authentication fails (never a throw for a bad tag). */
+  open(nonce: Uint8Array, ciphertextAndTag: Uint8Array, additionalData: Uint8Array): Uint8Array | null
+}
+
+export interface AeadAlgorithm {
+  readonly name: AeadName
+  readonly keyLength: number
+  readonly nonceLength: 12
+  readonly tagLength: 16
+  importKey(key: Uint8Array): AeadKey
+}
+
+/** An ephemeral key share: `publicKey` is what goes on the wire in key_share / ServerKeyExchange. */
+export interface KeyShare {
+  readonly group: NamedGroupName
+  readonly publicKey: Uint8Array
+  /** The shared secret with the peer's public value; throws TlsError(illegal_parameter) for an invalid point. */
+  agree(peerPublicKey: Uint8Array): Uint8Array
+}
+
+export type PublicKey =
+  | { readonly type: 'ec'; readonly curve: CurveName; readonly point: Uint8Array }
+  | { readonly type: 'ed25519'; readonly key: Uint8Array }
+  | { readonly type: 'rsa'; readonly n: bigint; readonly e: bigint; readonly bits: number }
+
+export type PrivateKey =
+  | { readonly type: 'ec'; readonly curve: CurveName; readonly d: Uint8Array; readonly publicKey: PublicKey }
+  | { readonly type: 'ed25519'; readonly seed: Uint8Array; readonly publicKey: PublicKey }
+  | {
+      readonly type: 'rsa'
+      readonly n: bigint
+      readonly e: bigint
+      readonly d: bigint
+      readonly p: bigint
+      readonly q: bigint
+      readonly dp: bigint
+      readonly dq: bigint
+      readonly qi: bigint
+      readonly bits: number
+      readonly publicKey: PublicKey
+    }
+
+/**
+ * A signature algorithm as certificates and TLS both need it. TLS SignatureSchemes map onto these
+ * (src/crypto/schemes.ts); X.509 signatureAlgorithm OIDs map onto these too.
+ */
+export type SignatureAlgorithm =
+  | { readonly type: 'ecdsa'; readonly hash: HashName }
+  | { readonly type: 'ed25519' }
+  | { readonly type: 'rsa-pkcs1'; readonly hash: HashName }
+  | { readonly type: 'rsa-pss'; readonly hash: HashName; readonly saltLength: number }
+
+export interface CryptoProvider {
+  readonly name: string
+  randomBytes(length: number): Uint8Array
+  hash(name: HashName): HashAlgorithm
+  hmac(hash: HashName, key: Uint8Array, data: Uint8Array): Uint8Array
+  hkdfExtract(hash: HashName, salt: Uint8Array, ikm: Uint8Array): Uint8Array
+  hkdfExpand(hash: HashName, prk: Uint8Array, info: Uint8Array, length: number): Uint8Array
+  aead(name: AeadName): AeadAlgorithm
+  /** Does AES run in hardware here? Decides whether the default suite order puts ChaCha20 first. */
+  readonly hasHardwareAes: boolean
+  /** A fresh ephemeral share; `privateKey` fixes the secret (test vectors only). */
+  generateKeyShare(group: NamedGroupName, privateKey?: Uint8Array): KeyShare
+  /** Signs `message` (the hash is computed inside); ECDSA signatures are DER. */
+  sign(algorithm: SignatureAlgorithm, key: PrivateKey, message: Uint8Array): Uint8Array
+  /** Verifies; false for any bad signature or mismatched key, never a throw. ECDSA accepts DER with high S. */
+  verify(algorithm: SignatureAlgorithm, key: PublicKey, message: Uint8Array, signature: Uint8Array): boolean
+}
