@@ -1,0 +1,25 @@
+// certificate_authorities (RFC 8446 section 4.2.4): DER distinguished names of acceptable CAs; the list is shared with TLS 1.2's CertificateRequest.
+import type { Reader, Writer } from '../../record/codec.js'
+import { HandshakeLimits } from '../messages/limits.js'
+import { readList, writeList } from '../messages/wire.js'
+import { ExtensionType } from '../registry.js'
+import type { ExtensionCodec } from './extension.js'
+
+/** `DistinguishedName authorities<minBytes..2^16-1>` with `opaque DistinguishedName<1..2^16-1>` (DER bytes). */
+export function readDistinguishedNames(r: Reader, minBytes: number): Uint8Array[] {
+  return readList(r, 2, 'certificate_authorities', (sub) => sub.vec16('DistinguishedName', 1), {
+    minBytes,
+    maxItems: HandshakeLimits.maxDistinguishedNames,
+  })
+}
+
+export function writeDistinguishedNames(w: Writer, names: readonly Uint8Array[]): void {
+  writeList(w, 2, names, (inner, name) => inner.vec16(name))
+}
+
+/** The TLS 1.3 extension: `authorities<3..2^16-1>`. */
+export const certificateAuthorities: ExtensionCodec<Uint8Array[]> = {
+  type: ExtensionType.certificate_authorities,
+  read: (r) => readDistinguishedNames(r, 3),
+  write: writeDistinguishedNames,
+}
