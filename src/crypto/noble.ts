@@ -125,7 +125,12 @@ export const nobleProvider: CryptoProvider = {
   hash: (name) => hashAlgorithms[name],
   hmac: (hash, key, data) => hmac(nobleHashes[hash], key, data),
   hkdfExtract: (hash, salt, ikm) => extract(nobleHashes[hash], ikm, salt),
-  hkdfExpand: (hash, prk, info, length) => expand(nobleHashes[hash], prk, info, length),
+  hkdfExpand(hash, prk, info, length) {
+    // RFC 5869 section 2.3: L <= 255 * HashLen; a longer request is our bug, not the peer's.
+    const limit = 255 * nobleHashes[hash].outputLen
+    if (!Number.isInteger(length) || length < 0 || length > limit) throw new TlsError('internal_error', `HKDF-Expand length ${length} is outside 0..${limit}`)
+    return expand(nobleHashes[hash], prk, info, length)
+  },
   aead: (name) => aeadAlgorithms[name],
   generateKeyShare(group: NamedGroupName, privateKey?: Uint8Array) {
     switch (group) {

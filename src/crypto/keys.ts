@@ -1,0 +1,580 @@
+// Key import and export: PKCS#8, SEC1, PKCS#1 and SubjectPublicKeyInfo, in DER or PEM, for EC, Ed25519 and RSA keys.
+import { ed25519 } from '@noble/curves/ed25519.js'
+import * as asn1js from 'asn1js'
+import { CertificateVerificationError, TlsConfigError } from '../errors.js'
+import { pemDecode, type PemBlock } from './pem.js'
+import type { CurveName, HashName, PrivateKey, PublicKey } from './provider.js'
+import { bitLength, bytesToBigInt, rsaPublicKeyProblem, type RsaPrivateKey } from './rsa.js'
+import { nobleCurve } from './signatures.js'
+
+export type GeneratedKeyKind = 'ecdsa-p256' | 'ecdsa-p384' | 'ed25519'
+
+/** What an id-RSASSA-PSS key (RFC 4055) allows: PSS only, and with `hash` only when its parameters name one. */
+export interface RsaPssKeyParameters {
+  readonly hash?: HashName
+}
+
+const OID = {
+  ecPublicKey: '1.2.840.10045.2.1',
+  secp256r1: '1.2.840.10045.3.1.7',
+  secp384r1: '1.3.132.0.34',
+  ed25519: '1.3.101.112',
+  rsaEncryption: '1.2.840.113549.1.1.1',
+  rsassaPss: '1.2.840.113549.1.1.10',
+  mgf1: '1.2.840.113549.1.1.8',
+  sha256: '2.16.840.1.101.3.4.2.1',
+  sha384: '2.16.840.1.101.3.4.2.2',
+  sha512: '2.16.840.1.101.3.4.2.3',
+} as const
+
+/** Algorithms and curves people do use, named so that refusing them says what they are. */
+const unsupportedNames = new Map<string, string>([
+  ['1.3.132.0.35', 'P-521'],
+  ['1.3.132.0.10', 'secp256k1'],
+  ['1.3.101.110', 'X25519'],
+  ['1.3.101.111', 'X448'],
+  ['1.3.101.113', 'Ed448'],
+  ['1.2.840.10040.4.1', 'DSA'],
+  ['1.2.840.10046.2.1', 'Diffie-Hellman'],
+])
+
+const describeOid = (oid: string): string => (unsupportedNames.has(oid) ? `${unsupportedNames.get(oid)} (${oid})` : oid)
+
+const curveByOid = new Map<string, CurveName>([
+  [OID.secp256r1, 'P-256'],
+  [OID.secp384r1, 'P-384'],
+])
+const oidByCurve: Record<CurveName, string> = { 'P-256': OID.secp256r1, 'P-384': OID.secp384r1 }
+const hashByOid = new Map<string, HashName>([
+  [OID.sha256, 'SHA-256'],
+  [OID.sha384, 'SHA-384'],
+  [OID.sha512, 'SHA-512'],
+])
+
+/** Size limits: an 8192-bit RSA private key in PKCS#8 is under 5 KB, its SPKI just over 1 KB. */
+const MAX_PRIVATE_KEY_DER = 16384
+const MAX_SPKI_DER = 8192
+/** An INTEGER of an 8192-bit key takes at most 1025 content bytes. */
+const MAX_INTEGER_BYTES = 1025
+
+/** Keys that came from an id-RSASSA-PSS SubjectPublicKeyInfo, with the restrictions it carried. */
+const rsaPssKeys = new WeakMap<PublicKey, RsaPssKeyParameters>()
+
+/** For an RSA key imported from an id-RSASSA-PSS SPKI or PKCS#8: its restrictions; undefined for every other key. */
+export function rsaPssKeyParameters(key: PublicKey): RsaPssKeyParameters | undefined {
+  return rsaPssKeys.get(key)
+}
+
+// ---- errors ----
+
+type KeyProblem = 'malformed' | 'unsupported' | 'encrypted'
+
+/** Internal: becomes a TlsConfigError (our own keys) or a CertificateVerificationError (a peer's SPKI). */
+class KeyError extends Error {
+  constructor(
+    readonly problem: KeyProblem,
+    message: string,
+  ) {
+    super(message)
+  }
+}
+
+const malformed = (message: string) => new KeyError('malformed', message)
+const unsupported = (message: string) => new KeyError('unsupported', message)
+
+/** Runs a decoder on our own key material; every failure is a TlsConfigError naming `option`. */
+function asConfigError<T>(option: string, decode: () => T): T {
+  try {
+    return decode()
+  } catch (e) {
+    if (e instanceof TlsConfigError) throw e
+    const message = e instanceof Error ? e.message : String(e)
+    throw new TlsConfigError(option, e instanceof KeyError ? message : `malformed key: ${message}`)
+  }
+}
+
+// ---- a strict DER view over asn1js ----
+
+const TAG = { INTEGER: 0x02, BIT_STRING: 0x03, OCTET_STRING: 0x04, NULL: 0x05, OID: 0x06, SEQUENCE: 0x30 } as const
+const contextTag = (n: number, constructed: boolean) => 0x80 | (constructed ? 0x20 : 0) | n
+
+/** One DER TLV: `tag` is the identifier octet, `content` the primitive contents, `children` the constructed ones. */
+interface Der {
+  readonly tag: number
+  readonly content: Uint8Array
+  readonly children: readonly Der[]
+  readonly oid?: string
+}
+
+function derHeaderLength(contentLength: number): number {
+  if (contentLength < 0x80) return 2
+  let lengthBytes = 0
+  for (let n = contentLength; n > 0; n = Math.floor(n / 256)) lengthBytes++
+  return 2 + lengthBytes
+}
+
+/** Converts an asn1js node, refusing what DER forbids: indefinite or non-minimal lengths, high tag numbers, BER OIDs. */
+function toDer(node: asn1js.AsnType): Der {
+  const { tagClass, tagNumber, isConstructed } = node.idBlock
+  if (tagNumber >= 31) throw malformed('high tag numbers do not occur in keys')
+  if (node.lenBlock.isIndefiniteForm) throw malformed('indefinite length is not DER')
+  const raw = node.valueBeforeDecodeView
+  const length = node.lenBlock.length
+  if (raw.length !== derHeaderLength(length) + length) throw malformed('non-minimal length encoding is not DER')
+  const tag = ((tagClass - 1) << 6) | (isConstructed ? 0x20 : 0) | tagNumber
+  const value = (node.valueBlock as { value?: unknown }).value
+  const children = isConstructed && Array.isArray(value) ? value.map((child) => toDer(child as asn1js.AsnType)) : []
+  const content = isConstructed ? new Uint8Array(0) : raw.subarray(raw.length - length)
+  if (!(node instanceof asn1js.ObjectIdentifier)) return { tag, content, children }
+  const oid = node.getValue()
+  const canonical = new Uint8Array(new asn1js.ObjectIdentifier({ value: oid }).toBER())
+  if (canonical.length !== raw.length || canonical.some((b, i) => b !== raw[i])) throw malformed('OBJECT IDENTIFIER is not minimally encoded')
+  return { tag, content, children, oid }
+}
+
+/** Parses exactly one DER value filling `bytes`, with asn1js' resource limits set tight. */
+function parseDer(bytes: Uint8Array, what: string, maxBytes: number): Der {
+  if (bytes.length === 0) throw malformed(`${what} is empty`)
+  if (bytes.length > maxBytes) throw malformed(`${what} is ${bytes.length} bytes, more than the ${maxBytes} allowed`)
+  const { offset, result } = asn1js.fromBER(bytes, { maxDepth: 16, maxNodes: 512, maxContentLength: bytes.length, parseEmbedded: false })
+  if (offset === -1 || result.error !== '') throw malformed(`${what} is not valid DER: ${result.error || 'parse error'}`)
+  if (offset !== bytes.length) throw malformed(`${what} has ${bytes.length - offset} trailing bytes`)
+  return toDer(result)
+}
+
+function expectTag(node: Der | undefined, tag: number, what: string): Der {
+  if (node === undefined) throw malformed(`${what} is missing`)
+  if (node.tag !== tag) throw malformed(`${what}: expected tag 0x${tag.toString(16)}, found 0x${node.tag.toString(16)}`)
+  return node
+}
+
+function sequence(node: Der | undefined, what: string, min: number, max: number): readonly Der[] {
+  const items = expectTag(node, TAG.SEQUENCE, what).children
+  if (items.length < min || items.length > max) throw malformed(`${what} has ${items.length} elements, expected ${min}..${max}`)
+  return items
+}
+
+/** A non-negative, minimally encoded INTEGER of bounded size. */
+function integer(node: Der | undefined, what: string): bigint {
+  const c = expectTag(node, TAG.INTEGER, what).content
+  if (c.length === 0) throw malformed(`${what} is an empty INTEGER`)
+  if (c.length > MAX_INTEGER_BYTES) throw malformed(`${what} is larger than any supported key`)
+  if (c[0]! & 0x80) throw malformed(`${what} is negative`)
+  if (c.length > 1 && c[0] === 0 && !(c[1]! & 0x80)) throw malformed(`${what} has a non-minimal INTEGER encoding`)
+  return bytesToBigInt(c)
+}
+
+function version(node: Der | undefined, what: string, allowed: readonly number[]): number {
+  const v = integer(node, what)
+  if (!allowed.some((a) => BigInt(a) === v)) throw unsupported(`${what} ${v} is not supported`)
+  return Number(v)
+}
+
+function octetString(node: Der | undefined, what: string): Uint8Array {
+  return expectTag(node, TAG.OCTET_STRING, what).content
+}
+
+/** A BIT STRING's bytes (or an IMPLICIT-tagged one's); keys never have unused bits. */
+function bitString(node: Der | undefined, what: string, tag: number = TAG.BIT_STRING): Uint8Array {
+  const c = expectTag(node, tag, what).content
+  if (c.length === 0 || c[0] !== 0) throw malformed(`${what} is not a whole number of bytes`)
+  return c.subarray(1)
+}
+
+function objectIdentifier(node: Der | undefined, what: string): string {
+  const oid = expectTag(node, TAG.OID, what).oid
+  if (oid === undefined) throw malformed(`${what} is not an OBJECT IDENTIFIER`)
+  return oid
+}
+
+/** AlgorithmIdentifier ::= SEQUENCE { algorithm OBJECT IDENTIFIER, parameters ANY OPTIONAL } */
+function algorithmIdentifier(node: Der | undefined, what: string): { oid: string; parameters: Der | undefined } {
+  const [algorithm, parameters] = sequence(node, what, 1, 2)
+  return { oid: objectIdentifier(algorithm, `${what} algorithm`), parameters }
+}
+
+function expectNoParameters(parameters: Der | undefined, what: string, allowNull: boolean): void {
+  if (parameters === undefined) return
+  if (allowNull && parameters.tag === TAG.NULL && parameters.content.length === 0) return
+  throw malformed(`${what} must have ${allowNull ? 'NULL or absent' : 'absent'} parameters`)
+}
+
+function findContext(items: readonly Der[], n: number, constructed: boolean): Der | undefined {
+  return items.find((item) => item.tag === contextTag(n, constructed))
+}
+
+// ---- public keys ----
+
+/** An EC point, validated on the curve and returned uncompressed. */
+function ecPublicKey(curve: CurveName, encoded: Uint8Array): PublicKey {
+  const coordinate = curve === 'P-256' ? 32 : 48
+  const compressed = encoded.length === 1 + coordinate && (encoded[0] === 2 || encoded[0] === 3)
+  const uncompressed = encoded.length === 1 + 2 * coordinate && encoded[0] === 4
+  if (!compressed && !uncompressed) throw malformed(`${curve} public key is not an SEC1 point encoding`)
+  let point: Uint8Array
+  try {
+    const p = nobleCurve(curve).Point.fromBytes(encoded)
+    p.assertValidity()
+    point = p.toBytes(false)
+  } catch {
+    throw malformed(`${curve} public key is not a point on the curve`)
+  }
+  return { type: 'ec', curve, point }
+}
+
+function ed25519PublicKey(key: Uint8Array): PublicKey {
+  if (key.length !== 32) throw malformed(`Ed25519 public key is ${key.length} bytes, not 32`)
+  try {
+    ed25519.Point.fromBytes(key, false)
+  } catch {
+    throw malformed('Ed25519 public key is not a canonical point encoding')
+  }
+  return { type: 'ed25519', key: key.slice() }
+}
+
+/** RSAPublicKey ::= SEQUENCE { modulus INTEGER, publicExponent INTEGER } (RFC 8017 appendix A.1.1) */
+function rsaPublicKeyFromNode(node: Der): PublicKey {
+  const [modulus, exponent] = sequence(node, 'RSAPublicKey', 2, 2)
+  return rsaPublicKey(integer(modulus, 'RSA modulus'), integer(exponent, 'RSA public exponent'))
+}
+
+function rsaPublicKeyFromDer(der: Uint8Array): PublicKey {
+  return rsaPublicKeyFromNode(parseDer(der, 'RSAPublicKey', MAX_SPKI_DER))
+}
+
+function rsaPublicKey(n: bigint, e: bigint): PublicKey {
+  const key = { type: 'rsa' as const, n, e, bits: bitLength(n) }
+  const problem = rsaPublicKeyProblem(key)
+  if (problem !== undefined) throw unsupported(problem)
+  return key
+}
+
+function hashAlgorithm(node: Der | undefined, what: string): HashName {
+  const { oid, parameters } = algorithmIdentifier(node, what)
+  expectNoParameters(parameters, what, true)
+  const hash = hashByOid.get(oid)
+  if (!hash) throw unsupported(`${what} ${oid} is not SHA-256, SHA-384 or SHA-512`)
+  return hash
+}
+
+/**
+ * RSASSA-PSS-params (RFC 4055 section 3.1) on a key: absent means any PSS; present, the hash and the
+ * MGF1 hash must be one supported hash (their SHA-1 defaults are not). The salt length is not kept.
+ */
+function rsaPssParameters(parameters: Der | undefined): RsaPssKeyParameters {
+  if (parameters === undefined || parameters.tag === TAG.NULL) return {}
+  const items = sequence(parameters, 'RSASSA-PSS-params', 0, 4)
+  const hashNode = findContext(items, 0, true)
+  const mgfNode = findContext(items, 1, true)
+  if (!hashNode || !mgfNode) throw unsupported('RSASSA-PSS key parameters default to SHA-1')
+  const hash = hashAlgorithm(hashNode.children[0], 'RSASSA-PSS hashAlgorithm')
+  const mgf = algorithmIdentifier(mgfNode.children[0], 'RSASSA-PSS maskGenAlgorithm')
+  if (mgf.oid !== OID.mgf1) throw unsupported(`RSASSA-PSS mask generation ${mgf.oid} is not MGF1`)
+  if (hashAlgorithm(mgf.parameters, 'MGF1 hash') !== hash) throw unsupported('RSASSA-PSS key uses a different hash for MGF1')
+  const trailer = findContext(items, 3, true)
+  if (trailer && integer(trailer.children[0], 'RSASSA-PSS trailerField') !== 1n) throw unsupported('RSASSA-PSS trailerField is not 1')
+  return { hash }
+}
+
+function markRsaPss(key: PublicKey, parameters: RsaPssKeyParameters): PublicKey {
+  rsaPssKeys.set(key, parameters)
+  return key
+}
+
+/** SubjectPublicKeyInfo ::= SEQUENCE { algorithm AlgorithmIdentifier, subjectPublicKey BIT STRING } */
+function spkiFromDer(node: Der): PublicKey {
+  const [algorithm, subjectPublicKey] = sequence(node, 'SubjectPublicKeyInfo', 2, 2)
+  const { oid, parameters } = algorithmIdentifier(algorithm, 'SubjectPublicKeyInfo algorithm')
+  const key = bitString(subjectPublicKey, 'subjectPublicKey')
+  switch (oid) {
+    case OID.ecPublicKey:
+      return ecPublicKey(namedCurve(parameters), key)
+    case OID.ed25519:
+      expectNoParameters(parameters, 'Ed25519 algorithm', false)
+      return ed25519PublicKey(key)
+    case OID.rsaEncryption:
+      expectNoParameters(parameters, 'rsaEncryption algorithm', true)
+      return rsaPublicKeyFromDer(key)
+    case OID.rsassaPss: {
+      const restrictions = rsaPssParameters(parameters)
+      return markRsaPss(rsaPublicKeyFromDer(key), restrictions)
+    }
+    default:
+      throw unsupported(`public key algorithm ${describeOid(oid)} is not supported`)
+  }
+}
+
+/** ECParameters as RFC 5480 allows them: a namedCurve OID, never explicit parameters. */
+function namedCurve(parameters: Der | undefined): CurveName {
+  if (parameters === undefined) throw malformed('EC key has no curve')
+  if (parameters.tag !== TAG.OID) throw unsupported('EC keys with explicit curve parameters are not supported')
+  const oid = objectIdentifier(parameters, 'namedCurve')
+  const curve = curveByOid.get(oid)
+  if (!curve) throw unsupported(`EC curve ${describeOid(oid)} is not supported (P-256 and P-384 are)`)
+  return curve
+}
+
+/**
+ * The public key in a certificate's SubjectPublicKeyInfo. Throws CertificateVerificationError with
+ * reason `malformed` (bad DER, a point off the curve) or `unsupported-algorithm` (an unknown algorithm
+ * or curve, an RSA key outside 1024..8192 bits or with an even or tiny exponent).
+ */
+export function publicKeyFromSpki(spkiDer: Uint8Array): PublicKey {
+  try {
+    return spkiFromDer(parseDer(spkiDer, 'SubjectPublicKeyInfo', MAX_SPKI_DER))
+  } catch (e) {
+    if (e instanceof KeyError && e.problem === 'unsupported') throw new CertificateVerificationError('unsupported-algorithm', e.message)
+    throw new CertificateVerificationError('malformed', e instanceof Error ? e.message : 'malformed SubjectPublicKeyInfo')
+  }
+}
+
+// ---- private keys ----
+
+function ecPrivateKey(curve: CurveName, d: Uint8Array): PrivateKey {
+  const size = curve === 'P-256' ? 32 : 48
+  if (d.length === 0 || d.length > size) throw malformed(`${curve} private key is ${d.length} bytes`)
+  const scalar = new Uint8Array(size)
+  scalar.set(d, size - d.length)
+  let point: Uint8Array
+  try {
+    point = nobleCurve(curve).getPublicKey(scalar, false)
+  } catch {
+    throw malformed(`${curve} private key is out of range`)
+  }
+  return { type: 'ec', curve, d: scalar, publicKey: { type: 'ec', curve, point } }
+}
+
+function ed25519PrivateKey(seed: Uint8Array): PrivateKey {
+  if (seed.length !== 32) throw malformed(`Ed25519 private key is ${seed.length} bytes, not 32`)
+  return { type: 'ed25519', seed: seed.slice(), publicKey: { type: 'ed25519', key: ed25519.getPublicKey(seed) } }
+}
+
+function samePoint(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i])
+}
+
+/** ECPrivateKey (RFC 5915): version 1, the scalar, optional [0] curve and [1] public key, which must agree. */
+function sec1FromDer(node: Der, outerCurve?: CurveName): PrivateKey {
+  const items = sequence(node, 'ECPrivateKey', 2, 4)
+  version(items[0], 'ECPrivateKey version', [1])
+  const d = octetString(items[1], 'ECPrivateKey privateKey')
+  const parameters = findContext(items, 0, true)
+  const innerCurve = parameters ? namedCurve(parameters.children[0]) : undefined
+  if (outerCurve && innerCurve && outerCurve !== innerCurve) throw malformed('ECPrivateKey curve differs from the PKCS#8 algorithm curve')
+  const curve = innerCurve ?? outerCurve
+  if (!curve) throw malformed('ECPrivateKey names no curve')
+  const key = ecPrivateKey(curve, d)
+  const publicKey = findContext(items, 1, true)
+  if (publicKey) {
+    const given = ecPublicKey(curve, bitString(publicKey.children[0], 'ECPrivateKey publicKey'))
+    if (key.publicKey.type !== 'ec' || given.type !== 'ec' || !samePoint(given.point, key.publicKey.point)) throw malformed('ECPrivateKey public key does not match its private key')
+  }
+  return key
+}
+
+/** RSAPrivateKey (RFC 8017 appendix A.1.2), two-prime only, checked for consistency. */
+function pkcs1PrivateFromDer(node: Der): PrivateKey {
+  const items = sequence(node, 'RSAPrivateKey', 9, 10)
+  version(items[0], 'RSAPrivateKey version', [0])
+  const names = ['modulus', 'publicExponent', 'privateExponent', 'prime1', 'prime2', 'exponent1', 'exponent2', 'coefficient'] as const
+  const [n, e, d, p, q, dp, dq, qi] = names.map((name, i) => integer(items[i + 1], `RSAPrivateKey ${name}`)) as [bigint, bigint, bigint, bigint, bigint, bigint, bigint, bigint]
+  const publicKey = rsaPublicKey(n, e)
+  const consistent = p > 1n && q > 1n && p * q === n && dp === d % (p - 1n) && dq === d % (q - 1n) && (qi * q) % p === 1n
+  if (!consistent) throw malformed('RSAPrivateKey components are inconsistent')
+  return { type: 'rsa', n, e, d, p, q, dp, dq, qi, bits: bitLength(n), publicKey }
+}
+
+/** PrivateKeyInfo / OneAsymmetricKey (RFC 5208, RFC 5958). */
+function pkcs8FromDer(node: Der): PrivateKey {
+  const items = sequence(node, 'PrivateKeyInfo', 3, 5)
+  version(items[0], 'PrivateKeyInfo version', [0, 1])
+  const { oid, parameters } = algorithmIdentifier(items[1], 'PrivateKeyInfo algorithm')
+  const inner = octetString(items[2], 'PrivateKeyInfo privateKey')
+  const parseInner = (what: string) => parseDer(inner, what, MAX_PRIVATE_KEY_DER)
+  switch (oid) {
+    case OID.ecPublicKey:
+      return sec1FromDer(parseInner('ECPrivateKey'), namedCurve(parameters))
+    case OID.ed25519: {
+      expectNoParameters(parameters, 'Ed25519 algorithm', false)
+      const key = ed25519PrivateKey(octetString(parseInner('CurvePrivateKey'), 'CurvePrivateKey'))
+      const given = findContext(items, 1, false)
+      if (given && key.publicKey.type === 'ed25519' && !samePoint(bitString(given, 'publicKey', given.tag), key.publicKey.key)) {
+        throw malformed('OneAsymmetricKey public key does not match its private key')
+      }
+      return key
+    }
+    case OID.rsaEncryption:
+      expectNoParameters(parameters, 'rsaEncryption algorithm', true)
+      return pkcs1PrivateFromDer(parseInner('RSAPrivateKey'))
+    case OID.rsassaPss: {
+      const restrictions = rsaPssParameters(parameters)
+      const key = pkcs1PrivateFromDer(parseInner('RSAPrivateKey')) as RsaPrivateKey
+      markRsaPss(key.publicKey, restrictions)
+      return key
+    }
+    default:
+      throw unsupported(`private key algorithm ${describeOid(oid)} is not supported`)
+  }
+}
+
+const encryptedKeyMessage = 'encrypted private keys are not supported; decrypt it first (openssl pkey -in key.pem -out plain.pem)'
+
+/** EncryptedPrivateKeyInfo ::= SEQUENCE { encryptionAlgorithm AlgorithmIdentifier, encryptedData OCTET STRING } */
+function looksEncrypted(items: readonly Der[]): boolean {
+  return items.length === 2 && items[0]!.tag === TAG.SEQUENCE && items[1]!.tag === TAG.OCTET_STRING
+}
+
+/** A private key in DER of unstated format, told apart by its shape. */
+function privateKeyFromUnlabelledDer(der: Uint8Array): PrivateKey {
+  const node = parseDer(der, 'private key', MAX_PRIVATE_KEY_DER)
+  const items = sequence(node, 'private key', 2, 10)
+  if (looksEncrypted(items)) throw new KeyError('encrypted', encryptedKeyMessage)
+  if (items[1]!.tag === TAG.SEQUENCE) return pkcs8FromDer(node)
+  if (items[1]!.tag === TAG.OCTET_STRING) return sec1FromDer(node)
+  if (items.length >= 9) return pkcs1PrivateFromDer(node)
+  throw malformed('not a PKCS#8, SEC1 or PKCS#1 private key')
+}
+
+const privateKeyDecoders: Record<string, (node: Der) => PrivateKey> = {
+  'PRIVATE KEY': pkcs8FromDer,
+  'EC PRIVATE KEY': (node) => sec1FromDer(node),
+  'RSA PRIVATE KEY': pkcs1PrivateFromDer,
+}
+
+const publicKeyDecoders: Record<string, (node: Der) => PublicKey> = {
+  'PUBLIC KEY': spkiFromDer,
+  'RSA PUBLIC KEY': rsaPublicKeyFromNode,
+}
+
+/** Text, or bytes that are PEM text (they begin with "-----BEGIN"), or undefined for DER bytes. */
+function pemText(input: string | Uint8Array): string | undefined {
+  if (typeof input === 'string') return input
+  const begin = '-----BEGIN'
+  const isPem = input.length > begin.length && [...begin].every((c, i) => input[i] === c.charCodeAt(0))
+  return isPem ? new TextDecoder().decode(input) : undefined
+}
+
+/** The single block whose label one of `decoders` knows; other blocks (certificates, EC PARAMETERS) are skipped. */
+function keyBlock(text: string, decoders: Record<string, unknown>, extraLabels: readonly string[], kind: string): PemBlock {
+  const blocks = pemDecode(text)
+  const keyBlocks = blocks.filter((b) => Object.hasOwn(decoders, b.label) || extraLabels.includes(b.label))
+  if (keyBlocks.length === 0) {
+    const seen = blocks.map((b) => b.label).join(', ') || 'no PEM blocks'
+    throw malformed(`no ${kind} found (${seen}); expected ${[...Object.keys(decoders), ...extraLabels].join(' or ')}`)
+  }
+  if (keyBlocks.length > 1) throw malformed(`${keyBlocks.length} ${kind} blocks found where one was expected`)
+  return keyBlocks[0]!
+}
+
+/**
+ * Imports a private key: PKCS#8 ("PRIVATE KEY": EC P-256/P-384, Ed25519, RSA, RSA-PSS), SEC1
+ * ("EC PRIVATE KEY") or PKCS#1 ("RSA PRIVATE KEY"), as PEM text or DER bytes. Encrypted keys,
+ * other algorithms and malformed input throw TlsConfigError.
+ */
+export function importPrivateKey(pemOrDer: string | Uint8Array): PrivateKey {
+  return asConfigError('privateKey', () => {
+    const text = pemText(pemOrDer)
+    if (text === undefined) return privateKeyFromUnlabelledDer(pemOrDer as Uint8Array)
+    const block = keyBlock(text, privateKeyDecoders, ['ENCRYPTED PRIVATE KEY'], 'private key')
+    if (block.label === 'ENCRYPTED PRIVATE KEY' || /ENCRYPTED/i.test(block.headers.get('Proc-Type') ?? '')) throw new KeyError('encrypted', encryptedKeyMessage)
+    return privateKeyDecoders[block.label]!(parseDer(block.der, block.label, MAX_PRIVATE_KEY_DER))
+  })
+}
+
+/**
+ * Imports a public key: SubjectPublicKeyInfo ("PUBLIC KEY": EC P-256/P-384, Ed25519, rsaEncryption,
+ * id-RSASSA-PSS) or PKCS#1 ("RSA PUBLIC KEY"), as PEM text or DER bytes. Failures throw TlsConfigError.
+ */
+export function importPublicKey(pemOrDer: string | Uint8Array): PublicKey {
+  return asConfigError('publicKey', () => {
+    const text = pemText(pemOrDer)
+    if (text !== undefined) {
+      const block = keyBlock(text, publicKeyDecoders, [], 'public key')
+      return publicKeyDecoders[block.label]!(parseDer(block.der, block.label, MAX_SPKI_DER))
+    }
+    const node = parseDer(pemOrDer as Uint8Array, 'public key', MAX_SPKI_DER)
+    const first = sequence(node, 'public key', 2, 2)[0]!
+    return (first.tag === TAG.SEQUENCE ? spkiFromDer : rsaPublicKeyFromNode)(node)
+  })
+}
+
+/** A fresh key from the platform's CSPRNG (through noble). */
+export function generatePrivateKey(kind: GeneratedKeyKind): PrivateKey {
+  switch (kind) {
+    case 'ecdsa-p256':
+    case 'ecdsa-p384': {
+      const curve: CurveName = kind === 'ecdsa-p256' ? 'P-256' : 'P-384'
+      return ecPrivateKey(curve, nobleCurve(curve).utils.randomSecretKey())
+    }
+    case 'ed25519':
+      return ed25519PrivateKey(ed25519.utils.randomSecretKey())
+    default:
+      throw new TlsConfigError('kind', `cannot generate a key of kind ${JSON.stringify(kind)}`)
+  }
+}
+
+// ---- export ----
+
+const encode = {
+  sequence: (...items: asn1js.AsnType[]) => new asn1js.Sequence({ value: items }),
+  integer: (x: bigint) => asn1js.Integer.fromBigInt(x),
+  oid: (dotted: string) => new asn1js.ObjectIdentifier({ value: dotted }),
+  octets: (bytes: Uint8Array) => new asn1js.OctetString({ valueHex: bytes }),
+  bits: (bytes: Uint8Array) => new asn1js.BitString({ valueHex: bytes, unusedBits: 0 }),
+  null: () => new asn1js.Null(),
+  explicit: (n: number, inner: asn1js.AsnType) => new asn1js.Constructed({ idBlock: { tagClass: 3, tagNumber: n }, value: [inner] }),
+}
+
+function derBytes(node: asn1js.AsnType): Uint8Array {
+  return new Uint8Array(node.toBER(false))
+}
+
+/** The AlgorithmIdentifier that goes in both the SPKI and the PKCS#8 form of a key. */
+function keyAlgorithm(key: PublicKey): asn1js.Sequence {
+  switch (key.type) {
+    case 'ec':
+      return encode.sequence(encode.oid(OID.ecPublicKey), encode.oid(oidByCurve[key.curve]))
+    case 'ed25519':
+      return encode.sequence(encode.oid(OID.ed25519))
+    case 'rsa':
+      // A PSS-only key is written as id-RSASSA-PSS without parameters: any hash restriction is not kept.
+      return rsaPssKeys.has(key) ? encode.sequence(encode.oid(OID.rsassaPss)) : encode.sequence(encode.oid(OID.rsaEncryption), encode.null())
+  }
+}
+
+function publicKeyBits(key: PublicKey): Uint8Array {
+  switch (key.type) {
+    case 'ec':
+      return key.point
+    case 'ed25519':
+      return key.key
+    case 'rsa':
+      return derBytes(encode.sequence(encode.integer(key.n), encode.integer(key.e)))
+  }
+}
+
+/** SubjectPublicKeyInfo DER for a public key (what `openssl pkey -pubin` reads). */
+export function exportSpki(publicKey: PublicKey): Uint8Array {
+  return derBytes(encode.sequence(keyAlgorithm(publicKey), encode.bits(publicKeyBits(publicKey))))
+}
+
+function privateKeyContents(key: PrivateKey): Uint8Array {
+  switch (key.type) {
+    case 'ec': {
+      const point = key.publicKey.type === 'ec' ? key.publicKey.point : new Uint8Array(0)
+      return derBytes(encode.sequence(encode.integer(1n), encode.octets(key.d), encode.explicit(1, encode.bits(point))))
+    }
+    case 'ed25519':
+      return derBytes(encode.octets(key.seed))
+    case 'rsa': {
+      const parts = [0n, key.n, key.e, key.d, key.p, key.q, key.dp, key.dq, key.qi]
+      return derBytes(encode.sequence(...parts.map(encode.integer)))
+    }
+  }
+}
+
+/** PKCS#8 PrivateKeyInfo DER (unencrypted; what `openssl pkey` reads as "PRIVATE KEY"). */
+export function exportPrivateKeyPkcs8(key: PrivateKey): Uint8Array {
+  const info = encode.sequence(encode.integer(0n), keyAlgorithm(key.publicKey), encode.octets(privateKeyContents(key)))
+  return derBytes(info)
+}
