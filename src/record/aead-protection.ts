@@ -1,0 +1,68 @@
+// What every AEAD record protection shares: the imported key, its sequence number, reused buffers and the RFC 8446 5.5 limits.
+import type { AeadKey, AeadName, CryptoProvider } from '../crypto/provider.js'
+import { TlsError } from '../errors.js'
+import type { ContentType } from './content.js'
+import type { OpenedRecord, RecordProtection } from './protection.js'
+import { SequenceNumber } from './sequence.js'
+
+export const AEAD_TAG_LENGTH = 16
+
+/**
+ * RFC 8446 5.5: AES-GCM may protect at most 2^24.5 full-size records under one key; ChaCha20-Poly1305's
+ * limit lies past 2^64, where the sequence number stops the key first.
+ */
+export function aeadConfidentialityLimit(aead: AeadName): number {
+  return aead === 'CHACHA20-POLY1305' ? Infinity : Math.floor(2 ** 24.5)
+}
+
+export interface AeadProtectionOptions {
+  /** The sequence number of the first record (default 0); lets tests start next to 2^64. */
+  initialSequence?: bigint
+}
+
+/** The common half of the TLS 1.2 and TLS 1.3 AEAD protections. */
+export abstract class AeadProtection implements RecordProtection {
+  abstract readonly maxFragmentLength: number
+  readonly aeadName: AeadName
+  readonly confidentialityLimit: number
+  protected readonly key: AeadKey
+  protected readonly sequence: SequenceNumber
+  /** The per-record nonce, rewritten in place for each record. */
+  protected readonly nonce: Uint8Array
+
+  constructor(provider: CryptoProvider, aeadName: AeadName, key: Uint8Array, options: AeadProtectionOptions = {}) {
+    const aead = provider.aead(aeadName)
+    this.aeadName = aeadName
+    this.key = aead.importKey(key)
+    this.confidentialityLimit = aeadConfidentialityLimit(aeadName)
+    this.sequence = new SequenceNumber(options.initialSequence)
+    this.nonce = new Uint8Array(aead.nonceLength)
+  }
+
+  get recordsProtected(): number {
+    return this.sequence.count
+  }
+
+  /** The sequence number the next record will use. */
+  get nextSequenceNumber(): bigint {
+    return this.sequence.value
+  }
+
+  abstract seal(type: ContentType, fragment: Uint8Array): Uint8Array
+  abstract open(type: ContentType, fragment: Uint8Array, header: Uint8Array): OpenedRecord
+
+  /** Decrypts and authenticates under the nonce the subclass just prepared, or fails with bad_record_mac (RFC 8446 5.2, RFC 5246 6.2.3.3). */
+  protected decrypt(ciphertext: Uint8Array, additionalData: Uint8Array): Uint8Array {
+    const plaintext = ciphertext.length < AEAD_TAG_LENGTH ? null : this.key.open(this.nonce, ciphertext, additionalData)
+    if (plaintext === null) throw new TlsError('bad_record_mac', 'record failed authentication')
+    return plaintext
+  }
+
+  /** The record: the first `prefixLength` bytes of `prefix` (header, explicit nonce), then the sealed bytes. */
+  protected static join(prefix: Uint8Array, prefixLength: number, sealed: Uint8Array): Uint8Array {
+    const record = new Uint8Array(prefixLength + sealed.length)
+    record.set(prefix.subarray(0, prefixLength))
+    record.set(sealed, prefixLength)
+    return record
+  }
+}

@@ -1,0 +1,51 @@
+// The RecordProtection interface (one direction, one key) and the null protection of epoch 0.
+import { TlsError } from '../errors.js'
+import { ContentType, MAX_PLAINTEXT, RECORD_HEADER_LENGTH, TLS12, writeRecordHeader } from './content.js'
+
+/** A record with its protection removed. */
+export interface OpenedRecord {
+  readonly type: ContentType
+  readonly fragment: Uint8Array
+}
+
+/**
+ * How records are protected in one direction under one key. An instance holds that key's sequence
+ * number, so a connection uses one instance per direction and replaces it at every key change.
+ */
+export interface RecordProtection {
+  /** The largest fragment (the record's length field) `open` accepts; the deframer enforces it. */
+  readonly maxFragmentLength: number
+  /** Records sealed or opened with this key so far. */
+  readonly recordsProtected: number
+  /** RFC 8446 5.5: records after which the key must be updated (Infinity when no limit applies). */
+  readonly confidentialityLimit: number
+  /** The whole record, header included, carrying `fragment` (at most 2^14 bytes) as `type`. */
+  seal(type: ContentType, fragment: Uint8Array): Uint8Array
+  /** Removes the protection of one record; a TlsError (bad_record_mac, record_overflow, ...) when it cannot. */
+  open(type: ContentType, fragment: Uint8Array, header: Uint8Array): OpenedRecord
+}
+
+/** The `plaintext` protection of the initial epoch: records carry TLSPlaintext as is (RFC 8446 5.1). */
+export class PlaintextProtection implements RecordProtection {
+  readonly maxFragmentLength = MAX_PLAINTEXT
+  readonly recordsProtected = 0
+  readonly confidentialityLimit = Infinity
+
+  /** `recordVersion` is what sealed records carry: 0x0303, or 0x0301 for an initial ClientHello (RFC 8446 5.1). */
+  constructor(readonly recordVersion: number = TLS12) {}
+
+  seal(type: ContentType, fragment: Uint8Array): Uint8Array {
+    if (type === ContentType.application_data) throw new TlsError('internal_error', 'application data must not be sent before keys are established')
+    if (fragment.length > MAX_PLAINTEXT) throw new TlsError('internal_error', `record fragment of ${fragment.length} bytes exceeds 2^14`)
+    const record = new Uint8Array(RECORD_HEADER_LENGTH + fragment.length)
+    writeRecordHeader(record, 0, type, this.recordVersion, fragment.length)
+    record.set(fragment, RECORD_HEADER_LENGTH)
+    return record
+  }
+
+  open(type: ContentType, fragment: Uint8Array): OpenedRecord {
+    if (type === ContentType.application_data) throw new TlsError('unexpected_message', 'unprotected application data record')
+    if (fragment.length > MAX_PLAINTEXT) throw new TlsError('record_overflow', `plaintext record of ${fragment.length} bytes exceeds 2^14`)
+    return { type, fragment }
+  }
+}

@@ -1,0 +1,175 @@
+// Tests of the RecordLayer: fragmentation, pulling records one at a time across key changes, and the rules on delivered records.
+import { describe, expect, it } from 'vitest'
+import { nobleProvider } from '../crypto/noble.js'
+import { concat, fromHex, toHex } from './codec.js'
+import { ContentType, MAX_PLAINTEXT, MAX_TLS13_CIPHERTEXT, TLS12, writeRecordHeader } from './content.js'
+import { PlaintextProtection, type OpenedRecord } from './protection.js'
+import { RecordLayer } from './record-layer.js'
+import { Tls12RecordProtection } from './tls12-protection.js'
+import { Tls13RecordProtection } from './tls13-protection.js'
+
+const tlsError = (alert: string) => expect.objectContaining({ name: 'TlsError', alert })
+
+const key = Uint8Array.from({ length: 32 }, (_, i) => i)
+const iv = Uint8Array.from({ length: 12 }, (_, i) => 100 + i)
+const tls13 = () => new Tls13RecordProtection(nobleProvider, 'CHACHA20-POLY1305', key, iv)
+
+function drain(layer: RecordLayer): OpenedRecord[] {
+  const out: OpenedRecord[] = []
+  for (let r = layer.nextRecord(); r !== undefined; r = layer.nextRecord()) out.push(r)
+  return out
+}
+
+function plaintextRecord(type: number, fragment: Uint8Array): Uint8Array {
+  const out = new Uint8Array(5 + fragment.length)
+  writeRecordHeader(out, 0, type as ContentType, TLS12, fragment.length)
+  out.set(fragment, 5)
+  return out
+}
+
+describe('RecordLayer sending', () => {
+  it('starts with plaintext records carrying version 0x0303', () => {
+    const layer = new RecordLayer()
+    layer.send(ContentType.handshake, fromHex('01000000'))
+    expect(toHex(layer.takeOutgoing())).toBe('160303000401000000')
+    expect(layer.takeOutgoing().length).toBe(0)
+  })
+
+  it('writes the initial ClientHello record version a plaintext protection is given', () => {
+    const layer = new RecordLayer()
+    layer.setWriteProtection(new PlaintextProtection(0x0301))
+    layer.send(ContentType.handshake, fromHex('01000000'))
+    expect(toHex(layer.takeOutgoing().subarray(0, 3))).toBe('160301')
+  })
+
+  it('fragments at 2^14 and queues records until taken', () => {
+    const layer = new RecordLayer()
+    layer.send(ContentType.handshake, new Uint8Array(2 * MAX_PLAINTEXT + 1))
+    layer.send(ContentType.alert, fromHex('0100'))
+    expect(layer.outgoingLength).toBe(3 * 5 + 2 * MAX_PLAINTEXT + 1 + 7)
+    const receiver = new RecordLayer()
+    receiver.receive(layer.takeOutgoing())
+    expect(drain(receiver).map((r) => [r.type, r.fragment.length])).toEqual([
+      [ContentType.handshake, MAX_PLAINTEXT],
+      [ContentType.handshake, MAX_PLAINTEXT],
+      [ContentType.handshake, 1],
+      [ContentType.alert, 2],
+    ])
+    expect(layer.outgoingLength).toBe(0)
+  })
+
+  it('honours a smaller send limit (record_size_limit) and refuses limits outside 1..2^14', () => {
+    const layer = new RecordLayer({ maxSendFragment: 100 })
+    layer.setWriteProtection(tls13())
+    layer.send(ContentType.application_data, new Uint8Array(250))
+    const receiver = new RecordLayer()
+    receiver.setReadProtection(tls13())
+    receiver.receive(layer.takeOutgoing())
+    expect(drain(receiver).map((r) => r.fragment.length)).toEqual([100, 100, 50])
+    expect(() => layer.setMaxSendFragment(0)).toThrow(tlsError('internal_error'))
+    expect(() => layer.setMaxSendFragment(MAX_PLAINTEXT + 1)).toThrow(tlsError('internal_error'))
+  })
+
+  it('sends nothing for empty data and refuses plaintext application data', () => {
+    const layer = new RecordLayer()
+    layer.send(ContentType.handshake, new Uint8Array(0))
+    expect(layer.outgoingLength).toBe(0)
+    expect(() => layer.send(ContentType.application_data, fromHex('00'))).toThrow(tlsError('internal_error'))
+  })
+})
+
+describe('RecordLayer receiving', () => {
+  it('lets the caller change read keys between two records that arrived in one chunk', () => {
+    const peer = new RecordLayer()
+    peer.send(ContentType.handshake, fromHex('02000000'))
+    peer.setWriteProtection(tls13())
+    peer.send(ContentType.handshake, fromHex('08000000'))
+    peer.send(ContentType.application_data, fromHex('68656c6c6f'))
+    const layer = new RecordLayer()
+    layer.receive(peer.takeOutgoing())
+    expect(toHex(layer.nextRecord()!.fragment)).toBe('02000000')
+    layer.setReadProtection(tls13())
+    expect(drain(layer).map((r) => [r.type, toHex(r.fragment)])).toEqual([
+      [ContentType.handshake, '08000000'],
+      [ContentType.application_data, '68656c6c6f'],
+    ])
+    expect(layer.currentReadProtection.recordsProtected).toBe(2)
+  })
+
+  it('round-trips TLS 1.2 records through two layers, split into three-byte chunks', () => {
+    const salt = fromHex('01020304')
+    const sender = new RecordLayer()
+    sender.setWriteProtection(new Tls12RecordProtection(nobleProvider, 'AES-128-GCM', key.subarray(0, 16), salt))
+    const data = Uint8Array.from({ length: 40_000 }, (_, i) => i & 0xff)
+    sender.send(ContentType.application_data, data)
+    const receiver = new RecordLayer()
+    receiver.setReadProtection(new Tls12RecordProtection(nobleProvider, 'AES-128-GCM', key.subarray(0, 16), salt))
+    const wire = sender.takeOutgoing()
+    const got: Uint8Array[] = []
+    for (let at = 0; at < wire.length; at += 3) {
+      receiver.receive(wire.subarray(at, at + 3))
+      got.push(...drain(receiver).map((r) => r.fragment))
+    }
+    expect(toHex(concat(...got))).toBe(toHex(data))
+    expect(receiver.bufferedInput).toBe(0)
+  })
+
+  it('passes an unprotected change_cipher_spec up in TLS 1.3, and only the single byte 1', () => {
+    const layer = new RecordLayer()
+    layer.setReadProtection(tls13())
+    layer.receive(fromHex('140303000101'))
+    expect(layer.nextRecord()).toEqual({ type: ContentType.change_cipher_spec, fragment: fromHex('01') })
+    const bad = new RecordLayer()
+    bad.setReadProtection(tls13())
+    bad.receive(fromHex('140303000102'))
+    expect(() => bad.nextRecord()).toThrow(tlsError('unexpected_message'))
+  })
+
+  it('refuses zero-length handshake (unexpected_message) and alert (decode_error) records, allows empty application data', () => {
+    for (const [type, alert] of [
+      [ContentType.handshake, 'unexpected_message'],
+      [ContentType.alert, 'decode_error'],
+      [ContentType.change_cipher_spec, 'unexpected_message'],
+    ] as const) {
+      const layer = new RecordLayer()
+      layer.receive(plaintextRecord(type, new Uint8Array(0)))
+      expect(() => layer.nextRecord()).toThrow(tlsError(alert))
+    }
+    const sealer = tls13()
+    const wire = concat(sealer.seal(ContentType.handshake, fromHex('0b')), sealer.seal(ContentType.application_data, new Uint8Array(0)))
+    const layer = new RecordLayer()
+    layer.setReadProtection(tls13())
+    layer.receive(wire)
+    expect(drain(layer).map((r) => r.fragment.length)).toEqual([1, 0])
+    const refusing = new RecordLayer()
+    refusing.setReadProtection(tls13())
+    refusing.receive(tls13().seal(ContentType.handshake, new Uint8Array(0)))
+    expect(() => refusing.nextRecord()).toThrow(tlsError('unexpected_message'))
+  })
+
+  it('refuses unprotected application data with unexpected_message', () => {
+    const layer = new RecordLayer()
+    layer.receive(plaintextRecord(ContentType.application_data, fromHex('00')))
+    expect(() => layer.nextRecord()).toThrow(tlsError('unexpected_message'))
+  })
+
+  it('applies the read protection size limit: 2^14 + 1 overflows in plaintext, 2^14 + 256 passes the TLS 1.3 deframing', () => {
+    const layer = new RecordLayer()
+    layer.receive(plaintextRecord(ContentType.handshake, new Uint8Array(MAX_PLAINTEXT + 1)))
+    expect(() => layer.nextRecord()).toThrow(tlsError('record_overflow'))
+    const protectedLayer = new RecordLayer()
+    protectedLayer.setReadProtection(tls13())
+    protectedLayer.receive(plaintextRecord(ContentType.application_data, new Uint8Array(MAX_TLS13_CIPHERTEXT)))
+    expect(() => protectedLayer.nextRecord()).toThrow(tlsError('bad_record_mac'))
+  })
+
+  it('stays failed after an error, while sending (the alert) still works', () => {
+    const layer = new RecordLayer()
+    layer.receive(fromHex('ff'))
+    expect(() => layer.nextRecord()).toThrow(tlsError('protocol_version'))
+    layer.receive(plaintextRecord(ContentType.handshake, fromHex('01')))
+    expect(() => layer.nextRecord()).toThrow(tlsError('protocol_version'))
+    layer.send(ContentType.alert, fromHex('0246'))
+    expect(toHex(layer.takeOutgoing())).toBe('15030300020246')
+  })
+})

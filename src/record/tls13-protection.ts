@@ -1,0 +1,96 @@
+// TLS 1.3 record protection (RFC 8446 5.2-5.4): TLSInnerPlaintext with padding, per-record nonce, the header as additional data.
+import type { AeadName, CryptoProvider } from '../crypto/provider.js'
+import { TlsError } from '../errors.js'
+import {
+  ContentType,
+  contentTypeName,
+  isContentType,
+  MAX_PLAINTEXT,
+  MAX_TLS13_CIPHERTEXT,
+  MAX_TLS13_INNER_PLAINTEXT,
+  RECORD_HEADER_LENGTH,
+  TLS12,
+  writeRecordHeader,
+} from './content.js'
+import { AEAD_TAG_LENGTH, AeadProtection, type AeadProtectionOptions } from './aead-protection.js'
+import type { OpenedRecord } from './protection.js'
+import { xorSequenceIntoIv } from './sequence.js'
+
+/** How many zero bytes to pad a record of `type` carrying `length` content bytes with (RFC 8446 5.4). */
+export type PaddingPolicy = (type: ContentType, length: number) => number
+
+export interface Tls13ProtectionOptions extends AeadProtectionOptions {
+  /** Record padding; none by default. Clamped so TLSInnerPlaintext stays within 2^14 + 1 bytes. */
+  padding?: PaddingPolicy
+}
+
+export class Tls13RecordProtection extends AeadProtection {
+  readonly maxFragmentLength = MAX_TLS13_CIPHERTEXT
+  private readonly iv: Uint8Array
+  private readonly padding: PaddingPolicy | undefined
+  /** The record header, which is also the additional data; rewritten per record. */
+  private readonly header = new Uint8Array(RECORD_HEADER_LENGTH)
+  /** Reused for every TLSInnerPlaintext sealed; grows to the largest record sent. */
+  private innerBuffer = new Uint8Array(0)
+
+  /** `key` and `iv` are the traffic key and IV of RFC 8446 7.3 (`iv` is 12 bytes). */
+  constructor(provider: CryptoProvider, aeadName: AeadName, key: Uint8Array, iv: Uint8Array, options: Tls13ProtectionOptions = {}) {
+    super(provider, aeadName, key, options)
+    if (iv.length !== this.nonce.length) throw new TlsError('internal_error', `TLS 1.3 ${aeadName} IV must be ${this.nonce.length} bytes`)
+    this.iv = iv.slice()
+    this.padding = options.padding
+  }
+
+  seal(type: ContentType, content: Uint8Array): Uint8Array {
+    this.sequence.assertAvailable()
+    if (content.length > MAX_PLAINTEXT) throw new TlsError('internal_error', `record content of ${content.length} bytes exceeds 2^14`)
+    const inner = this.buildInnerPlaintext(type, content)
+    writeRecordHeader(this.header, 0, ContentType.application_data, TLS12, inner.length + AEAD_TAG_LENGTH)
+    const sealed = this.key.seal(xorSequenceIntoIv(this.iv, this.sequence, this.nonce), inner, this.header)
+    this.sequence.advance()
+    return AeadProtection.join(this.header, RECORD_HEADER_LENGTH, sealed)
+  }
+
+  open(type: ContentType, fragment: Uint8Array, header: Uint8Array): OpenedRecord {
+    // RFC 8446 5: an unprotected change_cipher_spec may arrive during the handshake; the handshake decides.
+    if (type === ContentType.change_cipher_spec) return { type, fragment }
+    if (type !== ContentType.application_data) {
+      throw new TlsError('unexpected_message', `unprotected ${contentTypeName(type)} record after keys were established`)
+    }
+    if (fragment.length > MAX_TLS13_CIPHERTEXT) throw new TlsError('record_overflow', `TLSCiphertext of ${fragment.length} bytes exceeds 2^14 + 256`)
+    this.sequence.assertAvailable()
+    xorSequenceIntoIv(this.iv, this.sequence, this.nonce)
+    const inner = this.decrypt(fragment, header)
+    this.sequence.advance()
+    return parseInnerPlaintext(inner)
+  }
+
+  /** TLSInnerPlaintext = content || ContentType || zeros, written into a buffer kept across records. */
+  private buildInnerPlaintext(type: ContentType, content: Uint8Array): Uint8Array {
+    const length = content.length + 1 + this.paddingLength(type, content.length)
+    if (this.innerBuffer.length < length) this.innerBuffer = new Uint8Array(length)
+    const inner = this.innerBuffer.subarray(0, length)
+    inner.set(content)
+    inner[content.length] = type
+    inner.fill(0, content.length + 1)
+    return inner
+  }
+
+  private paddingLength(type: ContentType, length: number): number {
+    if (this.padding === undefined) return 0
+    const wanted = Math.floor(this.padding(type, length))
+    return wanted > 0 ? Math.min(wanted, MAX_TLS13_INNER_PLAINTEXT - 1 - length) : 0
+  }
+}
+
+/** Strips the zero padding and the content type from a decrypted TLSInnerPlaintext (RFC 8446 5.4). */
+function parseInnerPlaintext(inner: Uint8Array): OpenedRecord {
+  if (inner.length > MAX_TLS13_INNER_PLAINTEXT) throw new TlsError('record_overflow', `TLSInnerPlaintext of ${inner.length} bytes exceeds 2^14 + 1`)
+  let end = inner.length - 1
+  while (end >= 0 && inner[end] === 0) end--
+  if (end < 0) throw new TlsError('unexpected_message', 'TLSInnerPlaintext has no non-zero content type')
+  const type = inner[end]!
+  if (!isContentType(type)) throw new TlsError('unexpected_message', `protected record of unknown content type ${contentTypeName(type)}`)
+  if (type === ContentType.change_cipher_spec) throw new TlsError('unexpected_message', 'protected change_cipher_spec record')
+  return { type, fragment: inner.subarray(0, end) }
+}
