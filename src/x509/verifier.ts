@@ -1,0 +1,102 @@
+// The peer-certificate verifiers the handshake calls: Web PKI (chain + host name), pinned certificates, and none.
+import type { CryptoProvider } from '../crypto/provider.js'
+import { CertificateVerificationError } from '../errors.js'
+import { bytesKey } from './bytes.js'
+import { parseCertificate, type Certificate } from './certificate.js'
+import type { CertificateCache } from './certificate-cache.js'
+import type { TrustStore } from './trust-store.js'
+import { verifyCertificateChain, type Purpose } from './verify.js'
+
+export interface VerificationContext {
+  readonly purpose: Purpose
+  /** The name the client meant to reach (SNI); checked against the leaf when the verifier checks host names. */
+  readonly serverName?: string
+  readonly now?: Date
+}
+
+export interface VerifiedPeer {
+  readonly leaf: Certificate
+  /** Leaf first; ends at the trust anchor when `verified`. */
+  readonly path: Certificate[]
+  /** False only for insecureNoVerification(): the chain was parsed, not verified. */
+  readonly verified: boolean
+}
+
+export interface PeerCertificateVerifier {
+  /** Returns the verified peer or throws CertificateVerificationError (with the alert to send). */
+  verify(chain: readonly Uint8Array[], context: VerificationContext): VerifiedPeer
+}
+
+export interface WebPkiVerifierOptions {
+  readonly trustStore: TrustStore
+  readonly provider: CryptoProvider
+  /** Check the leaf against context.serverName for serverAuth (default true). */
+  readonly checkHostname?: boolean
+  readonly maxDepth?: number
+  readonly maxSignatureChecks?: number
+  /** The clock, when the context gives no `now`. */
+  readonly now?: () => Date
+  readonly cache?: CertificateCache | null
+}
+
+function requireChain(chain: readonly Uint8Array[]): void {
+  if (!Array.isArray(chain) || chain.length === 0) throw new CertificateVerificationError('no-certificate', 'the peer sent no certificate')
+}
+
+function parseLeaf(der: Uint8Array | undefined, cache?: CertificateCache | null): Certificate {
+  if (!(der instanceof Uint8Array)) throw new CertificateVerificationError('malformed', 'certificate is not a byte array')
+  return parseCertificate(der, { cache })
+}
+
+/** Verifies chains to `trustStore` by RFC 5280 / webpki rules and, for servers, the host name (SAN only). */
+export function webPkiVerifier(options: WebPkiVerifierOptions): PeerCertificateVerifier {
+  const checkHostname = options.checkHostname ?? true
+  return {
+    verify(chain, context) {
+      requireChain(chain)
+      const nameToCheck = checkHostname && context.purpose === 'serverAuth' ? context.serverName : undefined
+      if (checkHostname && context.purpose === 'serverAuth' && !nameToCheck) {
+        throw new CertificateVerificationError('hostname-mismatch', 'no server name to check the certificate against (set checkHostname: false to skip)')
+      }
+      const { path } = verifyCertificateChain({
+        chain,
+        trustStore: options.trustStore,
+        purpose: context.purpose,
+        now: context.now ?? options.now?.() ?? new Date(),
+        serverName: nameToCheck,
+        provider: options.provider,
+        maxDepth: options.maxDepth,
+        maxSignatureChecks: options.maxSignatureChecks,
+        cache: options.cache,
+      })
+      return { leaf: path[0]!, path, verified: true }
+    },
+  }
+}
+
+/** Accepts exactly the given leaf certificates (byte for byte), whatever their issuer, dates or names. */
+export function pinnedCertificateVerifier(certificates: readonly Uint8Array[]): PeerCertificateVerifier {
+  const pinned = new Set(certificates.map(bytesKey))
+  return {
+    verify(chain) {
+      requireChain(chain)
+      const leafDer = chain[0]!
+      if (!(leafDer instanceof Uint8Array) || !pinned.has(bytesKey(leafDer))) {
+        throw new CertificateVerificationError('pinned-mismatch', 'the peer certificate is not one of the pinned certificates')
+      }
+      const leaf = parseLeaf(leafDer)
+      return { leaf, path: [leaf], verified: true }
+    },
+  }
+}
+
+/** Parses the leaf and trusts it blindly: `verified` is false. For tests and explicit `verifyMode: 'none'` only. */
+export function insecureNoVerification(): PeerCertificateVerifier {
+  return {
+    verify(chain) {
+      requireChain(chain)
+      const leaf = parseLeaf(chain[0])
+      return { leaf, path: [leaf], verified: false }
+    },
+  }
+}
