@@ -1,0 +1,207 @@
+// The TLS 1.2 client after ServerHello (RFC 5246 7.3, RFC 8422): ECDHE only, EMS by policy, no renegotiation.
+import type { KeyShare, NamedGroupName } from '../crypto/provider.js'
+import { signatureSchemeName } from '../crypto/schemes.js'
+import { TlsError } from '../errors.js'
+import { checkExtendedMasterSecret, checkSelectedAlpn, checkSelectedGroup } from '../policy/decisions.js'
+import { TLS12 } from '../policy/defaults.js'
+import type { VerifiedPeer } from '../x509/verifier.js'
+import { checkPeerSignature, chooseCertificate, type ChosenCertificate, keyFitsSuite, signWith, verifyPeerCertificates } from './authentication.js'
+import type { ClientOffer } from './client-hello.js'
+import { Established12 } from './established12.js'
+import { logSecret } from './key-log.js'
+import { alpnSelected } from './extensions/alpn.js'
+import { ecPointFormats } from './extensions/ec-point-formats.js'
+import { hasExtension, readExtension } from './extensions/extension.js'
+import { checkOfferedExtensions } from './extensions/placement.js'
+import { renegotiationInfo } from './extensions/renegotiation-info.js'
+import { expectChangeCipherSpec, expectMessage, type Step } from './flow.js'
+import { decodeCertificateTls12, encodeCertificateTls12 } from './messages/certificate-tls12.js'
+import { decodeCertificateRequestTls12 } from './messages/certificate-request-tls12.js'
+import { encodeCertificateVerify } from './messages/certificate-verify.js'
+import { encodeClientKeyExchangeEcdhe } from './messages/client-key-exchange.js'
+import { decodeEmptyMessage } from './messages/empty-messages.js'
+import { decodeNewSessionTicketTls12 } from './messages/new-session-ticket-tls12.js'
+import { decodeServerKeyExchangeEcdhe, serverKeyExchangeSignedData } from './messages/server-key-exchange.js'
+import type { ReceivedServerHello } from './messages/server-hello.js'
+import { ExtensionType, HandshakeType, namedGroupName, providerGroupName } from './registry.js'
+import type { HandshakeSession, StoredTicket } from './session.js'
+import { cipherSuiteByCode, isTls12Suite, type Tls12CipherSuite } from '../policy/suites.js'
+import { checkFinished12, deriveTls12Session, finished12, protection12, type Tls12Session } from './traffic12.js'
+import type { Transcript } from './transcript.js'
+
+class ClientHandshakeState12 {
+  private readonly suite: Tls12CipherSuite
+  private readonly extendedMasterSecret: boolean
+  private readonly expectTicket: boolean
+  private alpnProtocol: string | undefined
+  private peerChain: Uint8Array[] = []
+  private verified: VerifiedPeer | undefined
+  private peerScheme: number | undefined
+  private group: NamedGroupName = 'x25519'
+  private serverPublic: Uint8Array = new Uint8Array(0)
+  private certificateRequest: { schemes: readonly number[] } | undefined
+  private readonly tickets: StoredTicket[] = []
+
+  constructor(
+    private readonly session: HandshakeSession,
+    private readonly transcript: Transcript,
+    private readonly offer: ClientOffer,
+    private readonly serverHello: ReceivedServerHello,
+  ) {
+    const suite = cipherSuiteByCode(serverHello.cipherSuite)
+    if (!suite || !isTls12Suite(suite)) throw new TlsError('illegal_parameter', 'the server selected a TLS 1.3 cipher suite for TLS 1.2')
+    this.suite = suite
+    const extensions = serverHello.extensions
+    this.extendedMasterSecret = hasExtension(extensions, ExtensionType.extended_master_secret)
+    this.expectTicket = hasExtension(extensions, ExtensionType.session_ticket)
+  }
+
+  private get config() {
+    return this.session.config
+  }
+
+  *handshake(serverHelloRaw: Uint8Array): Step {
+    this.processServerHello(serverHelloRaw)
+    yield* this.readServerCertificate()
+    yield* this.readServerKeyExchange()
+    yield* this.readCertificateRequestAndDone()
+    const secrets = this.sendClientFlight()
+    yield* this.readServerFinished(secrets)
+  }
+
+  private processServerHello(serverHelloRaw: Uint8Array): void {
+    const { extensions } = this.serverHello
+    checkOfferedExtensions(extensions, this.offer.extensionTypes, 'server_hello_tls12')
+    checkExtendedMasterSecret(this.config.policy, this.extendedMasterSecret)
+    // RFC 5746 3.4: on an initial handshake the server's renegotiation_info must be empty.
+    const renegotiation = readExtension(extensions, renegotiationInfo)
+    if (renegotiation !== undefined && renegotiation.length !== 0) throw new TlsError('handshake_failure', 'renegotiation_info is not empty on an initial handshake')
+    const formats = readExtension(extensions, ecPointFormats)
+    if (formats !== undefined && !formats.includes(0)) throw new TlsError('illegal_parameter', 'the server does not accept uncompressed points')
+    this.alpnProtocol = readExtension(extensions, alpnSelected)
+    checkSelectedAlpn(this.offer.alpn, this.alpnProtocol)
+    this.transcript.setHash(this.suite.hash)
+    this.transcript.update(serverHelloRaw)
+  }
+
+  private *readServerCertificate(): Step {
+    const message = yield* expectMessage(HandshakeType.certificate)
+    this.peerChain = [...decodeCertificateTls12(message.body).certificateList]
+    this.verified = verifyPeerCertificates(this.config, this.peerChain, 'serverAuth', TLS12)
+    if (!keyFitsSuite(this.verified!.leaf.publicKey, this.suite))
+      throw new TlsError('illegal_parameter', `the server's ${this.verified!.leaf.publicKey.type} key cannot authenticate ${this.suite.name}`)
+    this.transcript.update(message.raw)
+  }
+
+  /** RFC 8422 5.4: named-curve ECDHE parameters signed over both randoms. */
+  private *readServerKeyExchange(): Step {
+    const message = yield* expectMessage(HandshakeType.server_key_exchange)
+    const exchange = decodeServerKeyExchangeEcdhe(message.body)
+    this.group = checkSelectedGroup(this.config.policy, providerGroupName(exchange.params.namedCurve), namedGroupName(exchange.params.namedCurve))
+    const signed = serverKeyExchangeSignedData(this.offer.random, this.serverHello.random, exchange.paramsBytes)
+    checkPeerSignature(this.config, this.verified!.leaf.publicKey, exchange.algorithm, TLS12, signed, exchange.signature, 'ServerKeyExchange')
+    this.peerScheme = exchange.algorithm
+    this.serverPublic = exchange.params.publicKey
+    this.transcript.update(message.raw)
+  }
+
+  private *readCertificateRequestAndDone(): Step {
+    let message = yield* expectMessage(HandshakeType.certificate_request, HandshakeType.server_hello_done)
+    if (message.msgType === HandshakeType.certificate_request) {
+      const request = decodeCertificateRequestTls12(message.body)
+      this.certificateRequest = { schemes: request.supportedSignatureAlgorithms }
+      this.transcript.update(message.raw)
+      message = yield* expectMessage(HandshakeType.server_hello_done)
+    }
+    decodeEmptyMessage(HandshakeType.server_hello_done, message.body)
+    this.transcript.update(message.raw)
+  }
+
+  /** [Certificate], ClientKeyExchange, [CertificateVerify], ChangeCipherSpec, Finished. */
+  private sendClientFlight(): Tls12Session {
+    const { provider } = this.config
+    let chosen: ChosenCertificate | undefined
+    if (this.certificateRequest) {
+      try {
+        chosen = chooseCertificate(this.config, this.certificateRequest.schemes, TLS12)
+      } catch {
+        chosen = undefined // RFC 5246 7.4.6: no suitable certificate → an empty Certificate
+      }
+      this.sendAndHash(encodeCertificateTls12({ certificateList: chosen ? [...chosen.certified.chain] : [] }))
+    }
+    const share: KeyShare = provider.generateKeyShare(this.group)
+    const preMasterSecret = share.agree(this.serverPublic)
+    this.sendAndHash(encodeClientKeyExchangeEcdhe({ publicKey: share.publicKey }))
+    const secrets = deriveTls12Session(provider, this.suite, preMasterSecret, this.offer.random, this.serverHello.random, this.extendedMasterSecret, this.transcript)
+    logSecret(this.config, 'CLIENT_RANDOM', this.offer.random, secrets.masterSecret)
+    if (chosen) {
+      // RFC 5246 7.4.8: the signature covers every handshake message so far.
+      this.sendAndHash(encodeCertificateVerify({ algorithm: chosen.scheme, signature: signWith(this.config, chosen, this.transcript.bytes()) }))
+    }
+    this.session.sendChangeCipherSpec()
+    this.session.setWriteProtection(protection12(provider, secrets, 'client'))
+    this.sendAndHash(finished12(provider, secrets, 'client', this.transcript))
+    return secrets
+  }
+
+  private *readServerFinished(secrets: Tls12Session): Step {
+    const { provider } = this.config
+    if (this.expectTicket) {
+      const message = yield* expectMessage(HandshakeType.new_session_ticket)
+      const ticket = decodeNewSessionTicketTls12(message.body)
+      this.keepTicket(ticket.ticket, ticket.ticketLifetimeHint, secrets)
+      this.transcript.update(message.raw)
+    }
+    yield* expectChangeCipherSpec()
+    this.session.setReadProtection(protection12(provider, secrets, 'server'))
+    const message = yield* expectMessage(HandshakeType.finished)
+    checkFinished12(provider, secrets, 'server', this.transcript, message.body)
+    this.transcript.update(message.raw)
+    this.session.complete(
+      new Established12(
+        this.session,
+        'client',
+        secrets,
+        {
+          version: 'TLSv1.2',
+          cipherSuite: this.suite.name,
+          group: this.group,
+          signatureScheme: this.peerScheme === undefined ? undefined : signatureSchemeName(this.peerScheme),
+          alpnProtocol: this.alpnProtocol,
+          serverName: this.config.serverName,
+          peerCertificates: this.peerChain,
+          peerVerified: this.verified?.verified ?? false,
+          resumed: false,
+          helloRetryRequest: false,
+          extendedMasterSecret: secrets.extendedMasterSecret,
+        },
+        this.tickets,
+      ),
+    )
+  }
+
+  /** RFC 5077: an empty ticket means the server will not resume; otherwise keep it for later. */
+  private keepTicket(ticket: Uint8Array, lifetimeSeconds: number, secrets: Tls12Session): void {
+    if (ticket.length === 0) return
+    this.tickets.push({
+      version: 'TLSv1.2',
+      ticket,
+      lifetimeSeconds,
+      ageAdd: 0,
+      receivedAt: this.config.now(),
+      cipherSuite: this.suite.code,
+      secret: secrets.masterSecret,
+      serverName: this.config.serverName,
+    })
+  }
+
+  private sendAndHash(message: Uint8Array): void {
+    this.session.sendHandshake(message)
+    this.transcript.update(message)
+  }
+}
+
+/** Runs the TLS 1.2 client from a ServerHello that selected TLS 1.2. */
+export function* clientHandshake12(session: HandshakeSession, transcript: Transcript, offer: ClientOffer, serverHello: ReceivedServerHello, serverHelloRaw: Uint8Array): Step {
+  yield* new ClientHandshakeState12(session, transcript, offer, serverHello).handshake(serverHelloRaw)
+}

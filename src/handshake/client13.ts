@@ -1,0 +1,220 @@
+// The TLS 1.3 client after ServerHello (RFC 8446 section 2): keys, server parameters, certificate, Finished, our flight.
+import type { NamedGroupName } from '../crypto/provider.js'
+import { signatureSchemeName } from '../crypto/schemes.js'
+import { TlsError } from '../errors.js'
+import { checkSelectedAlpn, checkSelectedGroup } from '../policy/decisions.js'
+import { TLS13 } from '../policy/defaults.js'
+import { constantTimeEqual } from '../record/codec.js'
+import type { VerifiedPeer } from '../x509/verifier.js'
+import { certificateVerifyContent, checkPeerSignature, chooseCertificate, type ChosenCertificate, signWith, verifyPeerCertificates } from './authentication.js'
+import type { ClientOffer } from './client-hello.js'
+import { Established13 } from './established13.js'
+import { alpnSelected } from './extensions/alpn.js'
+import { readExtension, requireExtension } from './extensions/extension.js'
+import { checkOfferedExtensions } from './extensions/placement.js'
+import { keyShareServerHello } from './extensions/key-share.js'
+import { signatureAlgorithms } from './extensions/signature-algorithms.js'
+import { expectMessage, type Step } from './flow.js'
+import { logSecret } from './key-log.js'
+import { KeySchedule13 } from './key-schedule.js'
+import { decodeCertificate, encodeCertificate } from './messages/certificate.js'
+import { decodeCertificateRequest } from './messages/certificate-request.js'
+import { decodeCertificateVerify, encodeCertificateVerify } from './messages/certificate-verify.js'
+import { decodeEncryptedExtensions } from './messages/encrypted-extensions.js'
+import type { ReceivedServerHello } from './messages/server-hello.js'
+import { HandshakeType, namedGroupName, providerGroupName } from './registry.js'
+import type { HandshakeSession } from './session.js'
+import { cipherSuiteByCode, isTls13Suite, type Tls13CipherSuite } from '../policy/suites.js'
+import { checkPeerFinished, finishedMessage, protectionFor } from './traffic13.js'
+import type { Transcript } from './transcript.js'
+
+/** The server asked for a client certificate (RFC 8446 4.3.2). */
+interface CertificateRequested {
+  readonly context: Uint8Array
+  readonly schemes: readonly number[]
+}
+
+class ClientHandshakeState13 {
+  private readonly suite: Tls13CipherSuite
+  private readonly schedule: KeySchedule13
+  private clientHandshakeSecret: Uint8Array = new Uint8Array(0)
+  private serverHandshakeSecret: Uint8Array = new Uint8Array(0)
+  private group: NamedGroupName = 'x25519'
+  private alpnProtocol: string | undefined
+  private certificateRequest: CertificateRequested | undefined
+  private peerChain: Uint8Array[] = []
+  private verified: VerifiedPeer | undefined
+  private peerScheme: number | undefined
+
+  constructor(
+    private readonly session: HandshakeSession,
+    private readonly transcript: Transcript,
+    private readonly offer: ClientOffer,
+    private readonly serverHello: ReceivedServerHello,
+    private readonly helloRetried: boolean,
+  ) {
+    const suite = cipherSuiteByCode(serverHello.cipherSuite)
+    if (!suite || !isTls13Suite(suite)) throw new TlsError('illegal_parameter', 'the server selected a TLS 1.2 cipher suite for TLS 1.3')
+    this.suite = suite
+    this.schedule = new KeySchedule13(session.config.provider, suite.hash)
+  }
+
+  private get config() {
+    return this.session.config
+  }
+
+  *handshake(serverHelloRaw: Uint8Array): Step {
+    this.processServerHello(serverHelloRaw)
+    yield* this.readEncryptedExtensions()
+    yield* this.readCertificateRequestAndCertificate()
+    yield* this.readServerCertificateVerify()
+    yield* this.readServerFinished()
+    this.sendClientFlight()
+  }
+
+  /** Checks the ServerHello against our offer and derives the handshake traffic keys. */
+  private processServerHello(serverHelloRaw: Uint8Array): void {
+    const hello = this.serverHello
+    checkOfferedExtensions(hello.extensions, this.offer.extensionTypes, 'server_hello')
+    if (!constantTimeEqual(hello.legacySessionIdEcho, this.offer.legacySessionId))
+      throw new TlsError('illegal_parameter', 'ServerHello does not echo our legacy_session_id')
+    const share = requireExtension(hello.extensions, keyShareServerHello, 'ServerHello')
+    const group = checkSelectedGroup(this.config.policy, providerGroupName(share.group), namedGroupName(share.group))
+    const ours = this.offer.keyShares.get(group)
+    if (!ours) throw new TlsError('illegal_parameter', `ServerHello key share is for ${namedGroupName(share.group)}, for which we sent no share`)
+    this.group = group
+    this.schedule.addSharedSecret(ours.agree(share.keyExchange))
+
+    this.transcript.setHash(this.suite.hash)
+    this.transcript.update(serverHelloRaw)
+    const helloHash = this.transcript.hash()
+    this.clientHandshakeSecret = this.schedule.clientHandshakeTrafficSecret(helloHash)
+    this.serverHandshakeSecret = this.schedule.serverHandshakeTrafficSecret(helloHash)
+    logSecret(this.config, 'CLIENT_HANDSHAKE_TRAFFIC_SECRET', this.offer.random, this.clientHandshakeSecret)
+    logSecret(this.config, 'SERVER_HANDSHAKE_TRAFFIC_SECRET', this.offer.random, this.serverHandshakeSecret)
+    this.session.setReadProtection(protectionFor(this.config.provider, this.suite, this.serverHandshakeSecret))
+    // Middlebox compatibility: a dummy ChangeCipherSpec before our first protected record (RFC 8446 D.4).
+    if (this.offer.legacySessionId.length > 0) this.session.sendChangeCipherSpec()
+    // From here on our records, alerts included, are protected with the client handshake keys.
+    this.session.setWriteProtection(protectionFor(this.config.provider, this.suite, this.clientHandshakeSecret))
+  }
+
+  private *readEncryptedExtensions(): Step {
+    const message = yield* expectMessage(HandshakeType.encrypted_extensions)
+    const { extensions } = decodeEncryptedExtensions(message.body)
+    checkOfferedExtensions(extensions, this.offer.extensionTypes, 'encrypted_extensions')
+    this.alpnProtocol = readExtension(extensions, alpnSelected)
+    checkSelectedAlpn(this.offer.alpn, this.alpnProtocol)
+    this.transcript.update(message.raw)
+  }
+
+  private *readCertificateRequestAndCertificate(): Step {
+    let message = yield* expectMessage(HandshakeType.certificate_request, HandshakeType.certificate)
+    if (message.msgType === HandshakeType.certificate_request) {
+      const request = decodeCertificateRequest(message.body)
+      if (request.certificateRequestContext.length !== 0) throw new TlsError('illegal_parameter', 'CertificateRequest in the handshake has a non-empty context')
+      const schemes = requireExtension(request.extensions, signatureAlgorithms, 'CertificateRequest')
+      this.certificateRequest = { context: request.certificateRequestContext, schemes }
+      this.transcript.update(message.raw)
+      message = yield* expectMessage(HandshakeType.certificate)
+    }
+    const certificate = decodeCertificate(message.body)
+    if (certificate.certificateRequestContext.length !== 0) throw new TlsError('illegal_parameter', 'server Certificate has a non-empty context')
+    this.peerChain = certificate.certificateList.map((entry) => entry.certData)
+    // RFC 8446 4.4.2.4: a server's Certificate is never empty.
+    if (this.peerChain.length === 0) throw new TlsError('decode_error', 'the server sent an empty Certificate')
+    this.verified = verifyPeerCertificates(this.config, this.peerChain, 'serverAuth', TLS13)
+    this.transcript.update(message.raw)
+  }
+
+  private *readServerCertificateVerify(): Step {
+    const message = yield* expectMessage(HandshakeType.certificate_verify)
+    const verify = decodeCertificateVerify(message.body)
+    const content = certificateVerifyContent('server', this.transcript.hash())
+    checkPeerSignature(this.config, this.verified!.leaf.publicKey, verify.algorithm, TLS13, content, verify.signature, 'server CertificateVerify')
+    this.peerScheme = verify.algorithm
+    this.transcript.update(message.raw)
+  }
+
+  private *readServerFinished(): Step {
+    const message = yield* expectMessage(HandshakeType.finished)
+    checkPeerFinished(this.config.provider, this.suite, this.serverHandshakeSecret, this.transcript.hash(), message.body)
+    this.transcript.update(message.raw)
+  }
+
+  /** Derives the application secrets, sends our certificate (if asked) and Finished, and completes. */
+  private sendClientFlight(): void {
+    const { provider } = this.config
+    const handshakeHash = this.transcript.hash()
+    const clientApplicationSecret = this.schedule.clientApplicationTrafficSecret(handshakeHash)
+    const serverApplicationSecret = this.schedule.serverApplicationTrafficSecret(handshakeHash)
+    const exporterMasterSecret = this.schedule.exporterMasterSecret(handshakeHash)
+    logSecret(this.config, 'CLIENT_TRAFFIC_SECRET_0', this.offer.random, clientApplicationSecret)
+    logSecret(this.config, 'SERVER_TRAFFIC_SECRET_0', this.offer.random, serverApplicationSecret)
+    logSecret(this.config, 'EXPORTER_SECRET', this.offer.random, exporterMasterSecret)
+    this.session.setReadProtection(protectionFor(provider, this.suite, serverApplicationSecret))
+
+    if (this.certificateRequest) this.sendClientCertificate(this.certificateRequest)
+    const finished = finishedMessage(provider, this.suite, this.clientHandshakeSecret, this.transcript.hash())
+    this.session.sendHandshake(finished)
+    this.transcript.update(finished)
+    this.session.setWriteProtection(protectionFor(provider, this.suite, clientApplicationSecret))
+
+    const resumptionMasterSecret = this.schedule.resumptionMasterSecret(this.transcript.hash())
+    this.session.complete(
+      new Established13(this.session, this.suite, {
+        role: 'client',
+        clientApplicationSecret,
+        serverApplicationSecret,
+        exporterMasterSecret,
+        resumptionMasterSecret,
+        info: {
+          version: 'TLSv1.3',
+          cipherSuite: this.suite.name,
+          group: this.group,
+          signatureScheme: this.peerScheme === undefined ? undefined : signatureSchemeName(this.peerScheme),
+          alpnProtocol: this.alpnProtocol,
+          serverName: this.config.serverName,
+          peerCertificates: this.peerChain,
+          peerVerified: this.verified?.verified ?? false,
+          resumed: false,
+          helloRetryRequest: this.helloRetried,
+          extendedMasterSecret: undefined,
+        },
+      }),
+    )
+  }
+
+  /** Our Certificate (empty when we have none that fits) and, with a certificate, CertificateVerify. */
+  private sendClientCertificate(request: CertificateRequested): void {
+    let chosen: ChosenCertificate | undefined
+    try {
+      chosen = chooseCertificate(this.config, request.schemes, TLS13)
+    } catch {
+      chosen = undefined // RFC 8446 4.4.2: no suitable certificate → an empty Certificate message
+    }
+    const certificate = encodeCertificate({
+      certificateRequestContext: request.context,
+      certificateList: (chosen?.certified.chain ?? []).map((certData) => ({ certData, extensions: [] })),
+    })
+    this.session.sendHandshake(certificate)
+    this.transcript.update(certificate)
+    if (!chosen) return
+    const content = certificateVerifyContent('client', this.transcript.hash())
+    const verify = encodeCertificateVerify({ algorithm: chosen.scheme, signature: signWith(this.config, chosen, content) })
+    this.session.sendHandshake(verify)
+    this.transcript.update(verify)
+  }
+}
+
+/** Runs the TLS 1.3 client from a ServerHello that selected TLS 1.3. */
+export function* clientHandshake13(
+  session: HandshakeSession,
+  transcript: Transcript,
+  offer: ClientOffer,
+  serverHello: ReceivedServerHello,
+  serverHelloRaw: Uint8Array,
+  helloRetried: boolean,
+): Step {
+  yield* new ClientHandshakeState13(session, transcript, offer, serverHello, helloRetried).handshake(serverHelloRaw)
+}

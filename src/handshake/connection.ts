@@ -1,0 +1,276 @@
+// The sans-I/O Connection: bytes in, bytes out, application data both ways; it owns no socket and no timer.
+import { AlertDescription, TlsAlertReceivedError, TlsError } from '../errors.js'
+import { LIMITS, TLS13, type TlsVersion } from '../policy/defaults.js'
+import { decodeAlert, encodeAlert, AlertLevel } from '../record/alert.js'
+import { ContentType, MAX_PLAINTEXT } from '../record/content.js'
+import { HandshakeReassembler } from '../record/handshake-reassembler.js'
+import type { RecordProtection } from '../record/protection.js'
+import { RecordLayer } from '../record/record-layer.js'
+import { concat } from '../record/codec.js'
+import { clientHandshake } from './client.js'
+import type { HandshakeInput, HandshakeMessageIn, Step } from './flow.js'
+import { HandshakeType } from './registry.js'
+import { serverHandshake } from './server.js'
+import type { ConnectionInfo, Established, HandshakeConfig, HandshakeSession } from './session.js'
+
+export type ConnectionState = 'handshaking' | 'open' | 'closed' | 'failed'
+
+/**
+ * A TLS connection without I/O (rustls' Connection, Python's SSLObject): feed it what arrived with
+ * `receive`, put `takeOutgoing()` on the wire, exchange application data with `write` and `read`.
+ */
+export class Connection {
+  readonly role: 'client' | 'server'
+  private readonly config: HandshakeConfig
+  private readonly records: RecordLayer
+  private readonly reassembler: HandshakeReassembler
+  private handshake: Step | undefined
+  private established: Established | undefined
+  private version: TlsVersion | undefined
+  private readonly received: Uint8Array[] = []
+  private receivedBytes = 0
+  private readonly pendingWrites: Uint8Array[] = []
+  private failure: TlsError | undefined
+  private sentCloseNotify = false
+  private receivedCloseNotify = false
+  private nonDataInARow = 0
+
+  constructor(role: 'client' | 'server', config: HandshakeConfig) {
+    this.role = role
+    this.config = config
+    this.records = new RecordLayer()
+    this.reassembler = new HandshakeReassembler({
+      maxMessageSize: (type) => (type === HandshakeType.certificate ? LIMITS.maxCertificateMessage : LIMITS.maxHandshakeMessage),
+    })
+    const session = this.session()
+    this.handshake = role === 'client' ? clientHandshake(session) : serverHandshake(session)
+    this.guard(() => this.advance(undefined))
+  }
+
+  /** True once the handshake has finished and application data can flow both ways. */
+  get handshakeComplete(): boolean {
+    return this.established !== undefined
+  }
+
+  /** What was negotiated and verified; undefined until the handshake completes. */
+  get info(): ConnectionInfo | undefined {
+    return this.established?.info
+  }
+
+  get state(): ConnectionState {
+    if (this.failure) return 'failed'
+    if (this.sentCloseNotify && this.receivedCloseNotify) return 'closed'
+    return this.established ? 'open' : 'handshaking'
+  }
+
+  /** The error that ended the connection, if one did. */
+  get error(): TlsError | undefined {
+    return this.failure
+  }
+
+  /** The peer sent close_notify: no more application data will arrive. */
+  get peerClosed(): boolean {
+    return this.receivedCloseNotify
+  }
+
+  /** Bytes of application data received and not yet read (transports use it for back-pressure). */
+  get bufferedPlaintext(): number {
+    return this.receivedBytes
+  }
+
+  /** Feeds bytes from the network. Throws the TlsError that ended the connection (its alert is queued to send). */
+  receive(data: Uint8Array): void {
+    if (this.failure) throw this.failure
+    if (this.receivedCloseNotify) {
+      if (data.length > 0) this.guard(() => { throw new TlsError('unexpected_message', 'data received after close_notify') })
+      return
+    }
+    this.guard(() => {
+      this.records.receive(data)
+      for (let record = this.records.nextRecord(); record; record = this.records.nextRecord()) {
+        this.handleRecord(record.type, record.fragment)
+        if (this.receivedCloseNotify) break
+      }
+    })
+  }
+
+  /** Bytes to put on the wire (possibly empty). */
+  takeOutgoing(): Uint8Array {
+    return this.records.takeOutgoing()
+  }
+
+  /** Queues application data; before the handshake completes it is held and sent right after. */
+  write(data: Uint8Array): void {
+    if (this.failure) throw this.failure
+    if (this.sentCloseNotify) throw new TlsError('internal_error', 'write after close()', 'ERR_TLS_WRITE_AFTER_CLOSE')
+    if (data.length === 0) return
+    if (!this.established) {
+      this.pendingWrites.push(data.slice())
+      return
+    }
+    this.guard(() => this.sendApplicationData(data))
+  }
+
+  /**
+   * Sends in slices of at most 64 records, and in TLS 1.3 updates our keys before the AEAD's
+   * confidentiality limit (RFC 8446 5.5) is reached; TLS 1.2 has no way to rekey.
+   */
+  private sendApplicationData(data: Uint8Array): void {
+    const slice = 64 * MAX_PLAINTEXT
+    for (let at = 0; at < data.length; at += slice) {
+      const protection = this.records.currentWriteProtection
+      if (this.version === TLS13 && protection.recordsProtected + 64 >= protection.confidentialityLimit) this.established!.updateKeys(false)
+      this.records.send(ContentType.application_data, data.subarray(at, at + slice))
+    }
+  }
+
+  /** Application data received so far (and not read before). */
+  read(): Uint8Array {
+    const out = this.received.length === 1 ? this.received[0]! : concat(...this.received)
+    this.received.length = 0
+    this.receivedBytes = 0
+    return out
+  }
+
+  /** Sends close_notify; reading stays possible until the peer's close_notify arrives. */
+  close(): void {
+    if (this.sentCloseNotify || this.failure) return
+    this.sentCloseNotify = true
+    this.records.send(ContentType.alert, encodeAlert(AlertLevel.warning, AlertDescription.close_notify))
+  }
+
+  /** TLS 1.3 KeyUpdate (RFC 8446 4.6.3); `requestPeerUpdate` asks the peer to update its keys too. */
+  updateKeys(requestPeerUpdate = true): void {
+    if (this.failure) throw this.failure
+    if (!this.established) throw new TlsError('internal_error', 'updateKeys() before the handshake completed', 'ERR_TLS_NOT_READY')
+    const established = this.established
+    this.guard(() => established.updateKeys(requestPeerUpdate))
+  }
+
+  /** Keying material exporter: RFC 8446 section 7.5 for TLS 1.3, RFC 5705 for TLS 1.2. */
+  exportKeyingMaterial(label: string, context: Uint8Array | undefined, length: number): Uint8Array {
+    if (!this.established) throw new TlsError('internal_error', 'exportKeyingMaterial() before the handshake completed', 'ERR_TLS_NOT_READY')
+    return this.established.exportKeyingMaterial(label, context, length)
+  }
+
+  /** Session tickets the server sent (kept for a later resumption; never an error). */
+  get tickets(): readonly Established['tickets'][number][] {
+    return this.established?.tickets ?? []
+  }
+
+  private handleRecord(type: number, fragment: Uint8Array): void {
+    switch (type) {
+      case ContentType.handshake:
+        this.nonDataInARow = 0
+        this.reassembler.push(fragment)
+        for (let message = this.reassembler.next(); message; message = this.reassembler.next()) {
+          this.handleHandshakeMessage({ kind: 'handshake', msgType: message.msgType, body: message.body, raw: message.raw })
+        }
+        return
+      case ContentType.change_cipher_spec:
+        return this.handleChangeCipherSpec(fragment)
+      case ContentType.alert:
+        return this.handleAlert(fragment)
+      case ContentType.application_data:
+        return this.handleApplicationData(fragment)
+      default:
+        throw new TlsError('unexpected_message', `unexpected record content type ${type}`)
+    }
+  }
+
+  private handleHandshakeMessage(message: HandshakeMessageIn): void {
+    if (this.handshake) return this.advance(message)
+    this.established!.handlePostHandshake(message)
+  }
+
+  private handleChangeCipherSpec(fragment: Uint8Array): void {
+    if (fragment.length !== 1 || fragment[0] !== 1) throw new TlsError('unexpected_message', 'malformed ChangeCipherSpec')
+    this.countNonData('ChangeCipherSpec')
+    if (!this.handshake || this.version === undefined) throw new TlsError('unexpected_message', 'ChangeCipherSpec outside a handshake')
+    // TLS 1.3 middlebox compatibility (RFC 8446 D.4): an unprotected CCS during the handshake is dropped.
+    if (this.version === TLS13) return
+    this.advance({ kind: 'change_cipher_spec' })
+  }
+
+  private handleAlert(fragment: Uint8Array): void {
+    const alert = decodeAlert(fragment)
+    if (alert.description === AlertDescription.close_notify) {
+      if (this.reassembler.hasPending) throw new TlsError('unexpected_message', 'close_notify inside a handshake message')
+      this.receivedCloseNotify = true
+      return
+    }
+    // TLS 1.3: every alert but close_notify and user_canceled is fatal, whatever its level (RFC 8446 6).
+    const fatal = alert.level === AlertLevel.fatal || (this.version === TLS13 && alert.description !== AlertDescription.user_canceled)
+    if (fatal) throw new TlsAlertReceivedError(alert.description)
+    this.countNonData('warning alert')
+  }
+
+  private handleApplicationData(fragment: Uint8Array): void {
+    if (!this.established) throw new TlsError('unexpected_message', 'application data before the handshake completed')
+    if (this.reassembler.hasPending) throw new TlsError('unexpected_message', 'application data inside a fragmented handshake message')
+    if (fragment.length === 0) return this.countNonData('empty application data record')
+    this.nonDataInARow = 0
+    this.received.push(fragment)
+    this.receivedBytes += fragment.length
+  }
+
+  private countNonData(what: string): void {
+    if (++this.nonDataInARow > LIMITS.maxConsecutiveNonData)
+      throw new TlsError('unexpected_message', `more than ${LIMITS.maxConsecutiveNonData} ${what}s in a row`)
+  }
+
+  private advance(input: HandshakeInput | undefined): void {
+    const step = this.handshake!.next(input as HandshakeInput)
+    if (step.done) {
+      this.handshake = undefined
+      if (!this.established) throw new TlsError('internal_error', 'handshake ended without completing')
+    }
+  }
+
+  private flushPendingWrites(): void {
+    for (const data of this.pendingWrites) this.sendApplicationData(data)
+    this.pendingWrites.length = 0
+  }
+
+  /** Runs `fn`; any failure ends the connection with a fatal alert (never for a received one) and is rethrown. */
+  private guard(fn: () => void): void {
+    try {
+      fn()
+    } catch (cause) {
+      const error =
+        cause instanceof TlsError ? cause : new TlsError('internal_error', `internal error: ${cause instanceof Error ? cause.message : String(cause)}`)
+      if (!(cause instanceof TlsError) && cause instanceof Error) error.cause = cause
+      this.failure = error
+      this.handshake = undefined
+      if (!(error instanceof TlsAlertReceivedError)) {
+        try {
+          this.records.send(ContentType.alert, encodeAlert(AlertLevel.fatal, AlertDescription[error.alert]))
+        } catch {
+          // The write side is unusable (e.g. sequence numbers exhausted): there is nothing more to send.
+        }
+      }
+      throw error
+    }
+  }
+
+  private session(): HandshakeSession {
+    return {
+      config: this.config,
+      sendHandshake: (raw) => this.records.send(ContentType.handshake, raw),
+      sendChangeCipherSpec: () => this.records.send(ContentType.change_cipher_spec, new Uint8Array([1])),
+      sendWarningAlert: (description) => this.records.send(ContentType.alert, encodeAlert(AlertLevel.warning, description)),
+      setVersion: (version) => {
+        this.version = version
+      },
+      setReadProtection: (protection: RecordProtection) => {
+        if (this.reassembler.hasPending) throw new TlsError('unexpected_message', 'handshake message spans a key change')
+        this.records.setReadProtection(protection)
+      },
+      setWriteProtection: (protection: RecordProtection) => this.records.setWriteProtection(protection),
+      complete: (established) => {
+        this.established = established
+        this.flushPendingWrites()
+      },
+    }
+  }
+}

@@ -1,0 +1,201 @@
+// createDefaultContext: Python's ssl.create_default_context() as a validated, frozen policy that makes Connections.
+import { importPrivateKey } from '../crypto/keys.js'
+import { nobleProvider } from '../crypto/noble.js'
+import { pemDecode } from '../crypto/pem.js'
+import type { CryptoProvider, PrivateKey } from '../crypto/provider.js'
+import { TlsConfigError } from '../errors.js'
+import { buildPolicy, formatPolicy, type PolicyOptions, type TlsPolicy } from '../policy/policy.js'
+import { TrustStore } from '../x509/trust-store.js'
+import { insecureNoVerification, type PeerCertificateVerifier, webPkiVerifier } from '../x509/verifier.js'
+import { Connection } from './connection.js'
+import type { CertifiedKey, HandshakeConfig } from './session.js'
+
+/** Python's two purposes: SERVER_AUTH makes a client context, CLIENT_AUTH a server context. */
+export type Purpose = 'server-auth' | 'client-auth'
+
+type Bytes = string | Uint8Array
+export type CertificateSource = Bytes | readonly Bytes[]
+
+export interface ContextOptions extends PolicyOptions {
+  /** Trust anchors (PEM text, DER, or a TrustStore). Given: only these are trusted. Absent: the default roots. */
+  ca?: CertificateSource | TrustStore
+  /** Our certificate chain (PEM text with several blocks, or DER certificates leaf first), with `key`. */
+  cert?: CertificateSource
+  key?: Bytes | PrivateKey
+  /** Several certificates (e.g. ECDSA and RSA): the server picks one the client can verify. */
+  certificates?: readonly { cert: CertificateSource; key: Bytes | PrivateKey }[]
+  /** Replaces chain verification, e.g. pinnedCertificateVerifier(); the policy's verifyMode still applies. */
+  verifier?: PeerCertificateVerifier
+  provider?: CryptoProvider
+  /** The clock certificates are checked against (tests inject one). */
+  now?: () => Date
+  /** Receives NSS key log lines (SSLKEYLOGFILE format): for Wireshark, never for production. */
+  keyLog?: (line: string) => void
+}
+
+export interface ClientConnectionOptions {
+  /** The host name sent in SNI and checked against the server's certificate (required when checkHostname). */
+  serverName?: string
+}
+
+const knownOptions = new Set([
+  'minVersion',
+  'maxVersion',
+  'cipherSuites',
+  'groups',
+  'signatureSchemes',
+  'verifyMode',
+  'checkHostname',
+  'requireExtendedMasterSecret',
+  'alpnProtocols',
+  'alpnStrict',
+  'maxChainDepth',
+  'ca',
+  'cert',
+  'key',
+  'certificates',
+  'verifier',
+  'provider',
+  'now',
+  'keyLog',
+])
+
+function certificatesFrom(option: string, source: CertificateSource): Uint8Array[] {
+  const items = Array.isArray(source) ? (source as readonly Bytes[]) : [source as Bytes]
+  const out: Uint8Array[] = []
+  for (const item of items) {
+    if (item instanceof Uint8Array) out.push(item.slice())
+    else if (typeof item === 'string') out.push(...pemDecode(item, 'CERTIFICATE').map((b) => b.der))
+    else throw new TlsConfigError(option, 'must be PEM text or DER bytes')
+  }
+  if (out.length === 0) throw new TlsConfigError(option, 'contains no certificate')
+  return out
+}
+
+function privateKeyFrom(option: string, key: Bytes | PrivateKey): PrivateKey {
+  if (typeof key === 'string' || key instanceof Uint8Array) {
+    try {
+      return importPrivateKey(key)
+    } catch (e) {
+      throw new TlsConfigError(option, `cannot import the private key: ${e instanceof Error ? e.message : String(e)}`)
+    }
+  }
+  if (typeof key === 'object' && key !== null && 'type' in key) return key
+  throw new TlsConfigError(option, 'must be PEM text, DER bytes or an imported PrivateKey')
+}
+
+function certifiedKeys(options: ContextOptions): CertifiedKey[] {
+  const out: CertifiedKey[] = []
+  if (options.cert !== undefined || options.key !== undefined) {
+    if (options.cert === undefined) throw new TlsConfigError('cert', 'is required with key')
+    if (options.key === undefined) throw new TlsConfigError('key', 'is required with cert')
+    out.push({ chain: certificatesFrom('cert', options.cert), key: privateKeyFrom('key', options.key) })
+  }
+  for (const [i, c] of (options.certificates ?? []).entries()) {
+    out.push({ chain: certificatesFrom(`certificates[${i}].cert`, c.cert), key: privateKeyFrom(`certificates[${i}].key`, c.key) })
+  }
+  return out
+}
+
+function trustStoreFrom(ca: ContextOptions['ca']): TrustStore | undefined {
+  if (ca === undefined) return undefined
+  if (ca instanceof TrustStore) return ca
+  const store = new TrustStore()
+  for (const der of certificatesFrom('ca', ca)) store.addCertificate(der)
+  return store
+}
+
+/** A TLS context: the policy plus our certificates and trust anchors; it makes client or server Connections. */
+export class TlsContext {
+  readonly purpose: Purpose
+  readonly policy: TlsPolicy
+  private readonly provider: CryptoProvider
+  private readonly certificates: readonly CertifiedKey[]
+  private readonly verifier: PeerCertificateVerifier | undefined
+  private readonly now: () => Date
+  private readonly keyLog: ((line: string) => void) | undefined
+
+  constructor(purpose: Purpose, options: ContextOptions, defaultRoots?: () => TrustStore) {
+    if (purpose !== 'server-auth' && purpose !== 'client-auth')
+      throw new TlsConfigError('purpose', `must be 'server-auth' (a client context) or 'client-auth' (a server context)`)
+    if (typeof options !== 'object' || options === null) throw new TlsConfigError('options', 'must be an object')
+    for (const key of Object.keys(options)) if (!knownOptions.has(key)) throw new TlsConfigError(key, 'is not a known option')
+    const role = purpose === 'server-auth' ? 'client' : 'server'
+    this.purpose = purpose
+    this.provider = options.provider ?? nobleProvider
+    if (options.now !== undefined && typeof options.now !== 'function') throw new TlsConfigError('now', 'must be a function returning a Date')
+    this.now = options.now ?? (() => new Date())
+    if (options.keyLog !== undefined && typeof options.keyLog !== 'function') throw new TlsConfigError('keyLog', 'must be a function taking a line')
+    this.keyLog = options.keyLog
+    const given = trustStoreFrom(options.ca)
+    const caSource = given ? 'given' : role === 'client' && !options.verifier ? 'default-roots' : 'none'
+    this.policy = buildPolicy(role, options, caSource, this.provider.hasHardwareAes)
+    this.certificates = certifiedKeys(options)
+    if (role === 'server' && this.certificates.length === 0) throw new TlsConfigError('cert', 'a server context needs a certificate and key')
+    this.verifier = this.makeVerifier(options, given, defaultRoots)
+    Object.freeze(this)
+  }
+
+  private makeVerifier(options: ContextOptions, given: TrustStore | undefined, defaultRoots?: () => TrustStore): PeerCertificateVerifier | undefined {
+    const policy = this.policy
+    if (policy.verifyMode === 'none') return policy.role === 'client' ? insecureNoVerification() : undefined
+    if (options.verifier) return options.verifier
+    let store = given
+    if (!store) {
+      if (policy.role === 'server') throw new TlsConfigError('ca', `verifyMode '${policy.verifyMode}' on a server needs the client CAs in 'ca'`)
+      if (!defaultRoots) throw new TlsConfigError('ca', 'no CA given and no default roots loaded: pass ca, or import pure-tls/roots')
+      store = defaultRoots()
+    }
+    return webPkiVerifier({ trustStore: store, provider: this.provider, checkHostname: policy.checkHostname, maxDepth: policy.maxChainDepth, now: this.now })
+  }
+
+  private config(serverName: string | undefined): HandshakeConfig {
+    return {
+      policy: this.policy,
+      provider: this.provider,
+      certificates: this.certificates,
+      verifier: this.verifier,
+      serverName,
+      now: this.now,
+      keyLog: this.keyLog,
+    }
+  }
+
+  /** A client connection (this must be a server-auth context). */
+  client(options: ClientConnectionOptions = {}): Connection {
+    if (this.policy.role !== 'client') throw new TlsConfigError('purpose', "client() needs a 'server-auth' context")
+    const serverName = options.serverName
+    if (serverName !== undefined && (typeof serverName !== 'string' || serverName.length === 0 || serverName.length > 253))
+      throw new TlsConfigError('serverName', 'must be a non-empty host name or IP address')
+    if (this.policy.checkHostname && !serverName)
+      throw new TlsConfigError('serverName', 'is required when checkHostname is on (or set checkHostname: false explicitly)')
+    return new Connection('client', this.config(serverName))
+  }
+
+  /** A server connection (this must be a client-auth context). */
+  server(): Connection {
+    if (this.policy.role !== 'server') throw new TlsConfigError('purpose', "server() needs a 'client-auth' context")
+    return new Connection('server', this.config(undefined))
+  }
+
+  /** The policy as a readable table. */
+  describe(): string {
+    return formatPolicy(this.policy)
+  }
+}
+
+let registeredDefaultRoots: (() => TrustStore) | undefined
+
+/**
+ * Registers where a client context without `ca` gets its trust anchors. `pure-tls/roots` registers the
+ * bundled Mozilla set and `pure-tls/node` the system store; with neither, such a context is a config error.
+ */
+export function setDefaultTrustStore(load: () => TrustStore): void {
+  let cached: TrustStore | undefined
+  registeredDefaultRoots = () => (cached ??= load())
+}
+
+/** Python's ssl.create_default_context(purpose): 'server-auth' makes a client context, 'client-auth' a server one. */
+export function createDefaultContext(purpose: Purpose, options: ContextOptions = {}): TlsContext {
+  return new TlsContext(purpose, options, registeredDefaultRoots)
+}

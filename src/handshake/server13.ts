@@ -1,0 +1,304 @@
+// The TLS 1.3 server (RFC 8446 section 2): parameters, optional HelloRetryRequest, our flight, the client's answer.
+import type { KeyShare, NamedGroupName } from '../crypto/provider.js'
+import { signatureSchemeName } from '../crypto/schemes.js'
+import { TlsError } from '../errors.js'
+import { chooseAlpn, chooseCipherSuite, chooseGroup } from '../policy/decisions.js'
+import { TLS12, TLS13 } from '../policy/defaults.js'
+import { constantTimeEqual } from '../record/codec.js'
+import type { VerifiedPeer } from '../x509/verifier.js'
+import { certificateVerifyContent, checkPeerSignature, chooseCertificate, type ChosenCertificate, signWith, verifyPeerCertificates } from './authentication.js'
+import { Established13 } from './established13.js'
+import { alpnProtocols, alpnSelected } from './extensions/alpn.js'
+import { encodeExtension, type Extension, readExtension, requireExtension } from './extensions/extension.js'
+import { keyShareClientHello, type KeyShareEntry, keyShareHelloRetryRequest, keyShareServerHello } from './extensions/key-share.js'
+import { serverNameAck, serverNameList } from './extensions/server-name.js'
+import { signatureAlgorithms } from './extensions/signature-algorithms.js'
+import { supportedGroups } from './extensions/supported-groups.js'
+import { supportedVersionSelected } from './extensions/supported-versions.js'
+import { expectMessage, type Step } from './flow.js'
+import { logSecret } from './key-log.js'
+import { KeySchedule13 } from './key-schedule.js'
+import { decodeCertificate, encodeCertificate } from './messages/certificate.js'
+import { encodeCertificateRequest } from './messages/certificate-request.js'
+import { decodeCertificateVerify, encodeCertificateVerify } from './messages/certificate-verify.js'
+import { type ClientHello, decodeClientHello } from './messages/client-hello.js'
+import { encodeEncryptedExtensions } from './messages/encrypted-extensions.js'
+import { encodeHelloRetryRequest, encodeServerHello } from './messages/server-hello.js'
+import { HandshakeType, namedGroupCode, providerGroupName } from './registry.js'
+import { offeredVersions } from './server.js'
+import type { HandshakeSession } from './session.js'
+import { cipherSuiteByCode, type Tls13CipherSuite } from '../policy/suites.js'
+import { checkPeerFinished, finishedMessage, protectionFor } from './traffic13.js'
+import type { Transcript } from './transcript.js'
+
+/** What the server settled on from the ClientHello. */
+interface Parameters13 {
+  readonly suite: Tls13CipherSuite
+  readonly group: NamedGroupName
+  readonly clientShare: KeyShareEntry | undefined
+  readonly certificate: ChosenCertificate
+  readonly alpnProtocol: string | undefined
+  readonly serverName: string | undefined
+}
+
+function clientGroups(hello: ClientHello): NamedGroupName[] {
+  const codes = requireExtension(hello.extensions, supportedGroups, 'ClientHello')
+  return codes.map(providerGroupName).filter((g): g is NamedGroupName => g !== undefined)
+}
+
+function clientShares(hello: ClientHello): KeyShareEntry[] {
+  return requireExtension(hello.extensions, keyShareClientHello, 'ClientHello')
+}
+
+class ServerHandshakeState13 {
+  private readonly transcript: Transcript
+  private hello: ClientHello
+  private helloRetried = false
+  private schedule: KeySchedule13 | undefined
+  private clientHandshakeSecret: Uint8Array = new Uint8Array(0)
+  private serverHandshakeSecret: Uint8Array = new Uint8Array(0)
+  private sentChangeCipherSpec = false
+  private requestedClientCertificate = false
+  private peerChain: Uint8Array[] = []
+  private verified: VerifiedPeer | undefined
+  private peerScheme: number | undefined
+
+  constructor(
+    private readonly session: HandshakeSession,
+    transcript: Transcript,
+    hello: ClientHello,
+  ) {
+    this.transcript = transcript
+    this.hello = hello
+  }
+
+  private get config() {
+    return this.session.config
+  }
+
+  *handshake(clientHelloRaw: Uint8Array): Step {
+    this.checkClientHello13(this.hello)
+    let parameters = this.chooseParameters()
+    this.transcript.setHash(parameters.suite.hash)
+    this.transcript.update(clientHelloRaw)
+    if (!parameters.clientShare) {
+      yield* this.helloRetry(parameters)
+      parameters = this.chooseParameters()
+    }
+    const share = this.sendServerHello(parameters)
+    this.establishHandshakeKeys(parameters, share)
+    this.sendServerParameters(parameters)
+    this.sendServerCertificate(parameters)
+    const applicationSecrets = this.sendServerFinished(parameters)
+    yield* this.readClientCertificate()
+    yield* this.readClientFinished(parameters)
+    this.complete(parameters, applicationSecrets)
+  }
+
+  /** RFC 8446 4.1.2: TLS 1.3 ClientHellos carry null compression only. */
+  private checkClientHello13(hello: ClientHello): void {
+    if (hello.legacyCompressionMethods.length !== 1 || hello.legacyCompressionMethods[0] !== 0)
+      throw new TlsError('illegal_parameter', 'a TLS 1.3 ClientHello must offer only null compression')
+    if (hello.legacyVersion !== TLS12) throw new TlsError('protocol_version', 'TLS 1.3 ClientHello with a legacy_version other than 0x0303')
+  }
+
+  /** Suite, group, certificate and ALPN, each by the policy (server preference). */
+  private chooseParameters(): Parameters13 {
+    const { policy } = this.config
+    const hello = this.hello
+    const suiteCode = chooseCipherSuite(policy, TLS13, hello.cipherSuites)
+    const suite = cipherSuiteByCode(suiteCode) as Tls13CipherSuite
+    const shares = clientShares(hello)
+    const shareGroups = shares.map((s) => providerGroupName(s.group)).filter((g): g is NamedGroupName => g !== undefined)
+    const { group, needsRetry } = chooseGroup(policy, clientGroups(hello), shareGroups)
+    const clientShare = needsRetry ? undefined : shares.find((s) => s.group === namedGroupCode(group))
+    const schemes = requireExtension(hello.extensions, signatureAlgorithms, 'ClientHello')
+    const certificate = chooseCertificate(this.config, schemes, TLS13)
+    const alpnProtocol = chooseAlpn(policy, readExtension(hello.extensions, alpnProtocols))
+    const serverName = readExtension(hello.extensions, serverNameList)
+    return { suite, group, clientShare, certificate, alpnProtocol, serverName }
+  }
+
+  /** RFC 8446 4.1.4: ask for a share of the chosen group, once, and read the second ClientHello. */
+  private *helloRetry(parameters: Parameters13): Step {
+    if (this.helloRetried) throw new TlsError('illegal_parameter', 'the second ClientHello still has no usable key share')
+    this.helloRetried = true
+    const first = this.hello
+    this.transcript.replaceWithMessageHash()
+    const retry = encodeHelloRetryRequest({
+      legacyVersion: TLS12,
+      legacySessionIdEcho: first.legacySessionId,
+      cipherSuite: parameters.suite.code,
+      extensions: [encodeExtension(supportedVersionSelected, TLS13), encodeExtension(keyShareHelloRetryRequest, namedGroupCode(parameters.group))],
+    })
+    this.session.sendHandshake(retry)
+    this.transcript.update(retry)
+    this.sendCompatibilityChangeCipherSpec()
+
+    const message = yield* expectMessage(HandshakeType.client_hello)
+    const second = decodeClientHello(message.body)
+    this.checkSecondClientHello(first, second, parameters)
+    this.hello = second
+    this.transcript.update(message.raw)
+  }
+
+  /** The second ClientHello may change only its key share (and add a cookie): RFC 8446 4.1.2. */
+  private checkSecondClientHello(first: ClientHello, second: ClientHello, parameters: Parameters13): void {
+    this.checkClientHello13(second)
+    if (!constantTimeEqual(first.random, second.random) || !constantTimeEqual(first.legacySessionId, second.legacySessionId))
+      throw new TlsError('illegal_parameter', 'the second ClientHello changed its random or session id')
+    if (!offeredVersions(second).includes(TLS13)) throw new TlsError('illegal_parameter', 'the second ClientHello no longer offers TLS 1.3')
+    if (!second.cipherSuites.includes(parameters.suite.code)) throw new TlsError('illegal_parameter', 'the second ClientHello dropped the chosen cipher suite')
+    const shares = clientShares(second)
+    if (shares.length !== 1 || shares[0]!.group !== namedGroupCode(parameters.group))
+      throw new TlsError('illegal_parameter', 'the second ClientHello must carry exactly one key share, for the group we asked for')
+  }
+
+  private sendCompatibilityChangeCipherSpec(): void {
+    // RFC 8446 D.4: with a client in compatibility mode, one CCS right after our first flight message.
+    if (this.hello.legacySessionId.length > 0 && !this.sentChangeCipherSpec) {
+      this.sentChangeCipherSpec = true
+      this.session.sendChangeCipherSpec()
+    }
+  }
+
+  private sendServerHello(parameters: Parameters13): KeyShare {
+    const share = this.config.provider.generateKeyShare(parameters.group)
+    const serverHello = encodeServerHello({
+      legacyVersion: TLS12,
+      random: this.config.provider.randomBytes(32),
+      legacySessionIdEcho: this.hello.legacySessionId,
+      cipherSuite: parameters.suite.code,
+      extensions: [
+        encodeExtension(supportedVersionSelected, TLS13),
+        encodeExtension(keyShareServerHello, { group: namedGroupCode(parameters.group), keyExchange: share.publicKey }),
+      ],
+    })
+    this.session.sendHandshake(serverHello)
+    this.transcript.update(serverHello)
+    this.sendCompatibilityChangeCipherSpec()
+    return share
+  }
+
+  private establishHandshakeKeys(parameters: Parameters13, share: KeyShare): void {
+    const { provider } = this.config
+    const schedule = new KeySchedule13(provider, parameters.suite.hash)
+    schedule.addSharedSecret(share.agree(parameters.clientShare!.keyExchange))
+    this.schedule = schedule
+    const helloHash = this.transcript.hash()
+    this.clientHandshakeSecret = schedule.clientHandshakeTrafficSecret(helloHash)
+    this.serverHandshakeSecret = schedule.serverHandshakeTrafficSecret(helloHash)
+    logSecret(this.config, 'CLIENT_HANDSHAKE_TRAFFIC_SECRET', this.hello.random, this.clientHandshakeSecret)
+    logSecret(this.config, 'SERVER_HANDSHAKE_TRAFFIC_SECRET', this.hello.random, this.serverHandshakeSecret)
+    this.session.setWriteProtection(protectionFor(provider, parameters.suite, this.serverHandshakeSecret))
+    this.session.setReadProtection(protectionFor(provider, parameters.suite, this.clientHandshakeSecret))
+  }
+
+  /** EncryptedExtensions and, when the policy asks for client certificates, CertificateRequest. */
+  private sendServerParameters(parameters: Parameters13): void {
+    const extensions: Extension[] = []
+    if (parameters.serverName !== undefined) extensions.push(encodeExtension(serverNameAck, true))
+    if (parameters.alpnProtocol !== undefined) extensions.push(encodeExtension(alpnSelected, parameters.alpnProtocol))
+    this.sendAndHash(encodeEncryptedExtensions({ extensions }))
+    if (this.config.policy.verifyMode !== 'none') {
+      this.requestedClientCertificate = true
+      this.sendAndHash(
+        encodeCertificateRequest({
+          certificateRequestContext: new Uint8Array(0),
+          extensions: [encodeExtension(signatureAlgorithms, [...this.config.policy.signatureSchemes])],
+        }),
+      )
+    }
+  }
+
+  private sendServerCertificate(parameters: Parameters13): void {
+    const { certified } = parameters.certificate
+    this.sendAndHash(
+      encodeCertificate({ certificateRequestContext: new Uint8Array(0), certificateList: certified.chain.map((certData) => ({ certData, extensions: [] })) }),
+    )
+    const content = certificateVerifyContent('server', this.transcript.hash())
+    this.sendAndHash(encodeCertificateVerify({ algorithm: parameters.certificate.scheme, signature: signWith(this.config, parameters.certificate, content) }))
+  }
+
+  /** Our Finished, then the application secrets (over the transcript through it) and our application write keys. */
+  private sendServerFinished(parameters: Parameters13): { client: Uint8Array; server: Uint8Array; exporter: Uint8Array } {
+    const { provider } = this.config
+    this.sendAndHash(finishedMessage(provider, parameters.suite, this.serverHandshakeSecret, this.transcript.hash()))
+    const schedule = this.schedule!
+    const hash = this.transcript.hash()
+    const secrets = {
+      client: schedule.clientApplicationTrafficSecret(hash),
+      server: schedule.serverApplicationTrafficSecret(hash),
+      exporter: schedule.exporterMasterSecret(hash),
+    }
+    logSecret(this.config, 'CLIENT_TRAFFIC_SECRET_0', this.hello.random, secrets.client)
+    logSecret(this.config, 'SERVER_TRAFFIC_SECRET_0', this.hello.random, secrets.server)
+    logSecret(this.config, 'EXPORTER_SECRET', this.hello.random, secrets.exporter)
+    this.session.setWriteProtection(protectionFor(provider, parameters.suite, secrets.server))
+    return secrets
+  }
+
+  private *readClientCertificate(): Step {
+    if (!this.requestedClientCertificate) return
+    const message = yield* expectMessage(HandshakeType.certificate)
+    const certificate = decodeCertificate(message.body)
+    if (certificate.certificateRequestContext.length !== 0) throw new TlsError('illegal_parameter', 'client Certificate has a non-empty context')
+    this.peerChain = certificate.certificateList.map((entry) => entry.certData)
+    this.verified = verifyPeerCertificates(this.config, this.peerChain, 'clientAuth', TLS13)
+    this.transcript.update(message.raw)
+    if (this.peerChain.length === 0) return
+
+    const verifyMessage = yield* expectMessage(HandshakeType.certificate_verify)
+    const verify = decodeCertificateVerify(verifyMessage.body)
+    const content = certificateVerifyContent('client', this.transcript.hash())
+    const publicKey = this.verified?.leaf.publicKey
+    if (!publicKey) throw new TlsError('internal_error', 'client certificate was not parsed')
+    checkPeerSignature(this.config, publicKey, verify.algorithm, TLS13, content, verify.signature, 'client CertificateVerify')
+    this.peerScheme = verify.algorithm
+    this.transcript.update(verifyMessage.raw)
+  }
+
+  private *readClientFinished(parameters: Parameters13): Step {
+    const message = yield* expectMessage(HandshakeType.finished)
+    checkPeerFinished(this.config.provider, parameters.suite, this.clientHandshakeSecret, this.transcript.hash(), message.body)
+    this.transcript.update(message.raw)
+  }
+
+  private complete(parameters: Parameters13, secrets: { client: Uint8Array; server: Uint8Array; exporter: Uint8Array }): void {
+    const { provider } = this.config
+    this.session.setReadProtection(protectionFor(provider, parameters.suite, secrets.client))
+    const schedule = this.schedule!
+    this.session.complete(
+      new Established13(this.session, parameters.suite, {
+        role: 'server',
+        clientApplicationSecret: secrets.client,
+        serverApplicationSecret: secrets.server,
+        exporterMasterSecret: secrets.exporter,
+        resumptionMasterSecret: schedule.resumptionMasterSecret(this.transcript.hash()),
+        info: {
+          version: 'TLSv1.3',
+          cipherSuite: parameters.suite.name,
+          group: parameters.group,
+          signatureScheme: this.peerScheme === undefined ? undefined : signatureSchemeName(this.peerScheme),
+          alpnProtocol: parameters.alpnProtocol,
+          serverName: parameters.serverName,
+          peerCertificates: this.peerChain,
+          peerVerified: this.verified?.verified ?? false,
+          resumed: false,
+          helloRetryRequest: this.helloRetried,
+          extendedMasterSecret: undefined,
+        },
+      }),
+    )
+  }
+
+  private sendAndHash(message: Uint8Array): void {
+    this.session.sendHandshake(message)
+    this.transcript.update(message)
+  }
+}
+
+/** Runs the TLS 1.3 server from a ClientHello that offered TLS 1.3. */
+export function* serverHandshake13(session: HandshakeSession, transcript: Transcript, hello: ClientHello, clientHelloRaw: Uint8Array): Step {
+  yield* new ServerHandshakeState13(session, transcript, hello).handshake(clientHelloRaw)
+}

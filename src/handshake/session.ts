@@ -1,0 +1,89 @@
+// What a handshake state machine sees of its connection: configuration, a way to send, key switches, completion.
+import type { CryptoProvider, NamedGroupName, PrivateKey } from '../crypto/provider.js'
+import type { TlsVersion } from '../policy/defaults.js'
+import type { TlsPolicy } from '../policy/policy.js'
+import type { RecordProtection } from '../record/protection.js'
+import type { PeerCertificateVerifier } from '../x509/verifier.js'
+import type { HandshakeMessageIn } from './flow.js'
+
+/** A certificate chain (DER, leaf first) with the private key of its leaf. */
+export interface CertifiedKey {
+  readonly chain: readonly Uint8Array[]
+  readonly key: PrivateKey
+}
+
+/** A session ticket received from a server, kept for a later resumption. */
+export interface StoredTicket {
+  readonly version: 'TLSv1.3' | 'TLSv1.2'
+  readonly ticket: Uint8Array
+  readonly lifetimeSeconds: number
+  readonly ageAdd: number
+  readonly receivedAt: Date
+  readonly cipherSuite: number
+  /** TLS 1.3: the PSK derived from the resumption master secret and the ticket nonce. */
+  readonly secret: Uint8Array
+  readonly serverName?: string
+}
+
+/** Everything a handshake reads; assembled by the context from validated options. */
+export interface HandshakeConfig {
+  readonly policy: TlsPolicy
+  readonly provider: CryptoProvider
+  /** Server: the candidate certificates; client: the client certificate to present when asked (first usable). */
+  readonly certificates: readonly CertifiedKey[]
+  /** Verifies the peer's chain; a client always has one (the insecure one only when verifyMode is 'none'). */
+  readonly verifier: PeerCertificateVerifier | undefined
+  /** Client: the name sent in SNI and checked against the certificate. */
+  readonly serverName?: string
+  readonly now: () => Date
+  /** NSS key log lines (SSLKEYLOGFILE format) for Wireshark and tests; never set by default. */
+  readonly keyLog?: (line: string) => void
+}
+
+/** What is known about an established connection (`conn.info`). */
+export interface ConnectionInfo {
+  readonly version: 'TLSv1.3' | 'TLSv1.2'
+  readonly cipherSuite: string
+  readonly group: NamedGroupName
+  readonly signatureScheme: string | undefined
+  readonly alpnProtocol: string | undefined
+  readonly serverName: string | undefined
+  /** The peer's certificates as it sent them (DER, leaf first); empty when it sent none. */
+  readonly peerCertificates: readonly Uint8Array[]
+  /** True only when the peer's chain (and, for a client, the host name) was verified. */
+  readonly peerVerified: boolean
+  readonly resumed: boolean
+  readonly helloRetryRequest: boolean
+  /** TLS 1.2 only: whether the extended master secret (RFC 7627) was used. */
+  readonly extendedMasterSecret: boolean | undefined
+}
+
+/** Version-specific behaviour after the handshake: post-handshake messages, key updates, exporters. */
+export interface Established {
+  readonly info: ConnectionInfo
+  /** A handshake message after completion (NewSessionTicket, KeyUpdate, HelloRequest…). */
+  handlePostHandshake(message: HandshakeMessageIn): void
+  /** Sends a KeyUpdate (TLS 1.3); TLS 1.2 throws. */
+  updateKeys(requestPeerUpdate: boolean): void
+  /** RFC 8446 7.5 / RFC 5705 keying material exporter. */
+  exportKeyingMaterial(label: string, context: Uint8Array | undefined, length: number): Uint8Array
+  /** Called for each record protected, so TLS 1.3 can update keys before the AEAD limits. */
+  readonly tickets: StoredTicket[]
+}
+
+/** The connection as a state machine sees it. */
+export interface HandshakeSession {
+  readonly config: HandshakeConfig
+  /** Queues a handshake message (header included) under the current write protection. */
+  sendHandshake(raw: Uint8Array): void
+  sendChangeCipherSpec(): void
+  /** Sends a warning alert (e.g. no_renegotiation) without ending the connection. */
+  sendWarningAlert(description: number): void
+  /** Records the negotiated version (the connection's alert and ChangeCipherSpec rules depend on it). */
+  setVersion(version: TlsVersion): void
+  /** Switches read keys; refused (unexpected_message) if a partial handshake message is buffered. */
+  setReadProtection(protection: RecordProtection): void
+  setWriteProtection(protection: RecordProtection): void
+  /** The handshake is done: application data may flow. */
+  complete(established: Established): void
+}

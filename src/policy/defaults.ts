@@ -1,0 +1,69 @@
+// The defaults of a client context and of a server context, in one place (Go's defaults.go is the model).
+import type { NamedGroupName } from '../crypto/provider.js'
+
+export const TLS12 = 0x0303
+export const TLS13 = 0x0304
+export type TlsVersion = typeof TLS12 | typeof TLS13
+
+export const versionNames: Record<TlsVersion, string> = { [TLS12]: 'TLSv1.2', [TLS13]: 'TLSv1.3' }
+
+/** TLS 1.3 suites, ChaCha20 first: the noble provider's AES is software-only, so ChaCha20 is the faster AEAD. */
+export const TLS13_SUITES_CHACHA_FIRST = [0x1303, 0x1301, 0x1302] as const
+/** TLS 1.3 suites, AES first: for providers with hardware AES. */
+export const TLS13_SUITES_AES_FIRST = [0x1301, 0x1302, 0x1303] as const
+
+/** TLS 1.2 ECDHE + AEAD suites only: no RSA key exchange, no CBC, no static DH. */
+export const TLS12_SUITES_CHACHA_FIRST = [0xcca9, 0xcca8, 0xc02b, 0xc02f, 0xc02c, 0xc030] as const
+export const TLS12_SUITES_AES_FIRST = [0xc02b, 0xc02f, 0xc02c, 0xc030, 0xcca9, 0xcca8] as const
+
+/** Key-exchange groups, in preference order (the client's first key share is the first of these). */
+export const DEFAULT_GROUPS: readonly NamedGroupName[] = ['x25519', 'secp256r1', 'secp384r1']
+
+/** The signature schemes we offer and accept, strongest and cheapest to verify first. */
+export const DEFAULT_SIGNATURE_SCHEMES: readonly number[] = [
+  0x0403, // ecdsa_secp256r1_sha256
+  0x0503, // ecdsa_secp384r1_sha384
+  0x0807, // ed25519
+  0x0804, // rsa_pss_rsae_sha256
+  0x0805, // rsa_pss_rsae_sha384
+  0x0806, // rsa_pss_rsae_sha512
+  0x0401, // rsa_pkcs1_sha256 (TLS 1.2 and certificates only)
+  0x0501, // rsa_pkcs1_sha384
+  0x0601, // rsa_pkcs1_sha512
+]
+
+export const DEFAULT_MAX_CHAIN_DEPTH = 8
+
+/** Python's ssl.create_default_context(), row by row, for the two purposes. */
+export const CONTEXT_DEFAULTS = {
+  client: {
+    minVersion: TLS12 as TlsVersion,
+    maxVersion: TLS13 as TlsVersion,
+    verifyMode: 'required' as const,
+    checkHostname: true,
+    extendedMasterSecret: 'required' as const,
+  },
+  server: {
+    minVersion: TLS12 as TlsVersion,
+    maxVersion: TLS13 as TlsVersion,
+    verifyMode: 'none' as const,
+    checkHostname: false,
+    extendedMasterSecret: 'required' as const,
+  },
+}
+
+/** Handshake-level bounds on what a peer controls. */
+export const LIMITS = {
+  /** Largest handshake message other than Certificate. */
+  maxHandshakeMessage: 64 * 1024,
+  /** Largest Certificate message (a long chain of RSA-4096 certificates fits). */
+  maxCertificateMessage: 256 * 1024,
+  /** Certificates accepted in one Certificate message. */
+  maxCertificates: 16,
+  /** NewSessionTickets kept per connection. */
+  maxStoredTickets: 8,
+  /** Warning alerts / empty records / KeyUpdates in a row before we call it a flood. */
+  maxConsecutiveNonData: 32,
+  /** Buffered application data read but not yet consumed before we stop reading (back-pressure). */
+  maxBufferedPlaintext: 1024 * 1024,
+}
