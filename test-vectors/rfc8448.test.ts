@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { nobleProvider } from '../src/crypto/noble.js'
-import { concat, fromHex, toHex } from '../src/record/codec.js'
+import { concat, fromHex, toHex } from '../src/bytes.js'
 import { deriveSecret, emptyHash, finishedKey, finishedVerifyData, KeySchedule13, tls13ExportKeyingMaterial, trafficKeys } from '../src/handshake/key-schedule.js'
 import { cipherSuiteByCode, isTls13Suite } from '../src/policy/suites.js'
 import { Transcript } from '../src/handshake/transcript.js'

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { nobleProvider } from '../src/crypto/noble.js'
 import type { HashName } from '../src/crypto/provider.js'
-import { fromHex, toHex, utf8 } from '../src/record/codec.js'
+import { fromHex, toHex, utf8 } from '../src/bytes.js'
 import {
   tls12ExportKeyingMaterial,
   tls12ExtendedMasterSecret,

@@ -1,5 +1,5 @@
 // A parser for the TLS 1.3 example-trace document (RFC 8448 layout): sections of {client}/{server} steps with labelled hex fields.
-import { fromHex } from '../src/record/codec.js'
+import { fromHex } from '../src/bytes.js'
 
 /** One labelled value of a step, e.g. `expanded (32 octets):  6f 26 ...`. */
 export interface TraceField {

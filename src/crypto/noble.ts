@@ -5,21 +5,13 @@ import { x25519 } from '@noble/curves/ed25519.js'
 import { p256, p384 } from '@noble/curves/nist.js'
 import { expand, extract } from '@noble/hashes/hkdf.js'
 import { hmac } from '@noble/hashes/hmac.js'
-import { sha256, sha384, sha512 } from '@noble/hashes/sha2.js'
 import { randomBytes } from '@noble/hashes/utils.js'
 import { TlsError } from '../errors.js'
 import type { AeadAlgorithm, AeadName, CryptoProvider, HashAlgorithm, HashName, HashState, KeyShare, NamedGroupName } from './provider.js'
+import { type NobleHash, nobleHash } from './noble-hashes.js'
 import { sign, verify } from './signatures.js'
 
-type NobleHash = typeof sha256 | typeof sha384 | typeof sha512
 type NobleState = ReturnType<NobleHash['create']>
-
-const nobleHashes: Record<HashName, NobleHash> = { 'SHA-256': sha256, 'SHA-384': sha384, 'SHA-512': sha512 }
-
-/** The noble hash function for a name (shared with the signature code). */
-export function nobleHash(name: HashName): NobleHash {
-  return nobleHashes[name]
-}
 
 class NobleHashState implements HashState {
   constructor(private readonly state: NobleState) {}
@@ -36,7 +28,7 @@ class NobleHashState implements HashState {
 }
 
 function hashAlgorithm(name: HashName): HashAlgorithm {
-  const h = nobleHashes[name]
+  const h = nobleHash(name)
   return { name, outputLength: h.outputLen, create: () => new NobleHashState(h.create()), digest: (data) => h(data) }
 }
 
@@ -123,13 +115,13 @@ export const nobleProvider: CryptoProvider = {
   hasHardwareAes,
   randomBytes: (n) => randomBytes(n),
   hash: (name) => hashAlgorithms[name],
-  hmac: (hash, key, data) => hmac(nobleHashes[hash], key, data),
-  hkdfExtract: (hash, salt, ikm) => extract(nobleHashes[hash], ikm, salt),
+  hmac: (hash, key, data) => hmac(nobleHash(hash), key, data),
+  hkdfExtract: (hash, salt, ikm) => extract(nobleHash(hash), ikm, salt),
   hkdfExpand(hash, prk, info, length) {
     // RFC 5869 section 2.3: L <= 255 * HashLen; a longer request is our bug, not the peer's.
-    const limit = 255 * nobleHashes[hash].outputLen
+    const limit = 255 * nobleHash(hash).outputLen
     if (!Number.isInteger(length) || length < 0 || length > limit) throw new TlsError('internal_error', `HKDF-Expand length ${length} is outside 0..${limit}`)
-    return expand(nobleHashes[hash], prk, info, length)
+    return expand(nobleHash(hash), prk, info, length)
   },
   aead: (name) => aeadAlgorithms[name],
   generateKeyShare(group: NamedGroupName, privateKey?: Uint8Array) {

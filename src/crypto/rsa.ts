@@ -1,8 +1,9 @@
 // RSA signatures on BigInt (RFC 8017): RSASSA-PKCS1-v1_5 and RSASSA-PSS with MGF1, CRT signing with blinding.
 import { randomBytes } from '@noble/hashes/utils.js'
 import { TlsError } from '../errors.js'
-import { nobleHash } from './noble.js'
+import { nobleHash } from './noble-hashes.js'
 import type { HashName, PrivateKey } from './provider.js'
+import { concat, constantTimeEqual } from '../bytes.js'
 
 /** The public half of an RSA key, as both PublicKey and PrivateKey carry it. */
 export interface RsaPublicKey {
@@ -45,23 +46,6 @@ export function bigIntToBytes(x: bigint, length: number): Uint8Array | undefined
 function fixedBytes(x: bigint, length: number): Uint8Array {
   const out = bigIntToBytes(x, length)
   if (!out) throw new TlsError('internal_error', `integer does not fit in ${length} bytes`)
-  return out
-}
-
-function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false
-  let diff = 0
-  for (let i = 0; i < a.length; i++) diff |= a[i]! ^ b[i]!
-  return diff === 0
-}
-
-function concatBytes(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0))
-  let at = 0
-  for (const p of parts) {
-    out.set(p, at)
-    at += p.length
-  }
   return out
 }
 
@@ -198,7 +182,7 @@ const digestInfoPrefixes: Record<HashName, Uint8Array> = {
 function emsaPkcs1v15Encode(hash: HashName, message: Uint8Array, emLen: number): Uint8Array | undefined {
   const prefix = digestInfoPrefixes[hash]
   if (!prefix) return undefined
-  const t = concatBytes(prefix, nobleHash(hash)(message))
+  const t = concat(prefix, nobleHash(hash)(message))
   if (emLen < t.length + 11) return undefined
   const em = new Uint8Array(emLen).fill(0xff)
   em[0] = 0x00
@@ -215,7 +199,7 @@ export function rsaPkcs1Verify(key: RsaPublicKey, hash: HashName, message: Uint8
   const k = modulusLength(key)
   const em = bigIntToBytes(m, k)
   const expected = emsaPkcs1v15Encode(hash, message, k)
-  return em !== undefined && expected !== undefined && equalBytes(em, expected)
+  return em !== undefined && expected !== undefined && constantTimeEqual(em, expected)
 }
 
 /** RSASSA-PKCS1-V1_5-SIGN. */
@@ -243,7 +227,7 @@ function mgf1(hash: HashName, seed: Uint8Array, maskLen: number): Uint8Array {
 /** H = Hash(0x00 × 8 || mHash || salt), the value both PSS sides compute. */
 function pssHash(hash: HashName, message: Uint8Array, salt: Uint8Array): Uint8Array {
   const h = nobleHash(hash)
-  return h(concatBytes(new Uint8Array(8), h(message), salt))
+  return h(concat(new Uint8Array(8), h(message), salt))
 }
 
 function pssLengths(key: RsaPublicKey, hash: HashName, saltLength: number) {
@@ -271,7 +255,7 @@ function emsaPssEncode(key: RsaPublicKey, hash: HashName, saltLength: number, me
   const dbMask = mgf1(hash, h, db.length)
   for (let i = 0; i < db.length; i++) db[i]! ^= dbMask[i]!
   db[0]! &= topByteMask(emBits, emLen)
-  return concatBytes(db, h, Uint8Array.of(0xbc))
+  return concat(db, h, Uint8Array.of(0xbc))
 }
 
 /** EMSA-PSS-VERIFY (RFC 8017 section 9.1.2) for a known salt length. */
@@ -288,7 +272,7 @@ function emsaPssVerify(key: RsaPublicKey, hash: HashName, saltLength: number, me
   const separator = db.length - saltLength - 1
   for (let i = 0; i < separator; i++) if (db[i] !== 0) return false
   if (db[separator] !== 0x01) return false
-  return equalBytes(h, pssHash(hash, message, db.subarray(separator + 1)))
+  return constantTimeEqual(h, pssHash(hash, message, db.subarray(separator + 1)))
 }
 
 /** RSASSA-PSS-VERIFY with MGF1 over the same hash and the given salt length. */

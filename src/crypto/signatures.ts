@@ -2,7 +2,7 @@
 import { ed25519 } from '@noble/curves/ed25519.js'
 import { p256, p384 } from '@noble/curves/nist.js'
 import { TlsError } from '../errors.js'
-import { nobleHash } from './noble.js'
+import { nobleHash } from './noble-hashes.js'
 import type { CurveName, PrivateKey, PublicKey, SignatureAlgorithm } from './provider.js'
 import { rsaPkcs1Sign, rsaPkcs1Verify, rsaPssSign, rsaPssVerify } from './rsa.js'
 

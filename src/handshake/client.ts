@@ -3,7 +3,7 @@ import type { HashName } from '../crypto/provider.js'
 import { TlsError, TlsPolicyError } from '../errors.js'
 import { checkSelectedGroup, checkSelectedVersion, describeVersion } from '../policy/decisions.js'
 import { TLS12, TLS13, type TlsVersion, versionNames } from '../policy/defaults.js'
-import { constantTimeEqual } from '../record/codec.js'
+import { constantTimeEqual } from '../bytes.js'
 import { buildClientHello, type ClientOffer } from './client-hello.js'
 import { clientHandshake12 } from './client12.js'
 import { clientHandshake13 } from './client13.js'
@@ -27,12 +27,12 @@ export function* clientHandshake(session: HandshakeSession): Step {
   session.sendHandshake(offer.raw)
   transcript.update(offer.raw)
 
-  let serverHello = yield* readServerHello(offer)
+  let serverHello = yield* readServerHello(session, offer)
   let retried = false
   if (serverHello.hello.kind === 'hello_retry_request') {
     offer = retryClientHello(session, transcript, offer, serverHello.hello, serverHello.raw)
     retried = true
-    serverHello = yield* readServerHello(offer)
+    serverHello = yield* readServerHello(session, offer)
     if (serverHello.hello.kind === 'hello_retry_request') throw new TlsError('unexpected_message', 'a second HelloRetryRequest')
   }
 
@@ -42,9 +42,12 @@ export function* clientHandshake(session: HandshakeSession): Step {
   else yield* clientHandshake12(session, transcript, offer, serverHello.hello, serverHello.raw)
 }
 
-function* readServerHello(offer: ClientOffer): Step<{ hello: ReceivedServerHello; raw: Uint8Array }> {
+function* readServerHello(session: HandshakeSession, offer: ClientOffer): Step<{ hello: ReceivedServerHello; raw: Uint8Array }> {
   const message = yield* expectMessage(HandshakeType.server_hello)
   const hello = decodeServerHello(message.body)
+  // RFC 5246 E.1: a version we do not accept is answered with protocol_version, before the rest of the hello is judged
+  // (a TLS 1.1 server necessarily picks a suite we did not offer: that must not mask the version).
+  if (hello.kind === 'server_hello_tls12') checkSelectedVersion(session.config.policy, hello.legacyVersion)
   if (!offer.cipherSuites.includes(hello.cipherSuite))
     throw new TlsError('illegal_parameter', `the server selected cipher suite 0x${hello.cipherSuite.toString(16)}, which we did not offer`)
   return { hello, raw: message.raw }

@@ -1,5 +1,5 @@
 // Secrets in the NSS key log format (SSLKEYLOGFILE), for Wireshark and for tests that must see inside records.
-import { toHex } from '../record/codec.js'
+import { toHex } from '../bytes.js'
 import type { HandshakeConfig } from './session.js'
 
 export type KeyLogLabel =

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest'
 import { nobleProvider } from '../crypto/noble.js'
 import { TlsError } from '../errors.js'
-import { fromHex, toHex } from '../record/codec.js'
+import { fromHex, toHex } from '../bytes.js'
 import {
   checkFinished,
   deriveSecret,

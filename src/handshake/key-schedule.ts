@@ -1,5 +1,6 @@
 // The TLS 1.3 key schedule (RFC 8446 7.1, 7.3, 7.5, 4.4.4, 4.6.3): HKDF-Expand-Label, the secrets, traffic keys, Finished, exporters.
-import { constantTimeEqual, utf8, Writer } from '../record/codec.js'
+import { Writer } from '../record/codec.js'
+import { constantTimeEqual, utf8 } from '../bytes.js'
 import type { CryptoProvider, HashName } from '../crypto/provider.js'
 import { TlsError } from '../errors.js'
 

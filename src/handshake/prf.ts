@@ -1,5 +1,6 @@
 // The TLS 1.2 PRF and what is built on it: master secret, extended master secret, key block, Finished, RFC 5705 exporter.
-import { concat, constantTimeEqual, utf8, Writer } from '../record/codec.js'
+import { Writer } from '../record/codec.js'
+import { concat, constantTimeEqual, utf8 } from '../bytes.js'
 import type { CryptoProvider, HashName } from '../crypto/provider.js'
 import { TlsError } from '../errors.js'
 

@@ -26,7 +26,7 @@ import { encodeEmptyMessage } from './messages/empty-messages.js'
 import { withDowngradeSentinel } from './messages/hello-random.js'
 import { encodeServerHello } from './messages/server-hello.js'
 import { encodeServerKeyExchangeEcdhe, serverKeyExchangeSignedData, encodeServerEcdhParams } from './messages/server-key-exchange.js'
-import { ExtensionType, HandshakeType, namedGroupCode, providerGroupName } from './registry.js'
+import { ExtensionType, HandshakeType, namedGroupCode, namedGroupName, providerGroupName } from './registry.js'
 import type { HandshakeSession } from './session.js'
 import { cipherSuiteByCode, SignallingCipherSuite, type Tls12CipherSuite } from '../policy/suites.js'
 import { checkFinished12, deriveTls12Session, finished12, protection12, type Tls12Session } from './traffic12.js'
@@ -108,7 +108,7 @@ class ServerHandshakeState12 {
     const random = this.config.provider.randomBytes(32)
     return {
       suite,
-      group: chooseGroup12(policy, groups),
+      group: chooseGroup12(policy, groups, offeredGroups?.map(namedGroupName)),
       certificate: certificateFor(suite),
       extendedMasterSecret,
       alpnProtocol: chooseAlpn(policy, readExtension(hello.extensions, alpnProtocols)),

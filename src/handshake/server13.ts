@@ -4,7 +4,7 @@ import { signatureSchemeName } from '../crypto/schemes.js'
 import { TlsError } from '../errors.js'
 import { chooseAlpn, chooseCipherSuite, chooseGroup } from '../policy/decisions.js'
 import { TLS12, TLS13 } from '../policy/defaults.js'
-import { constantTimeEqual } from '../record/codec.js'
+import { constantTimeEqual } from '../bytes.js'
 import type { VerifiedPeer } from '../x509/verifier.js'
 import { certificateVerifyContent, checkPeerSignature, chooseCertificate, type ChosenCertificate, signWith, verifyPeerCertificates } from './authentication.js'
 import { Established13 } from './established13.js'
@@ -24,7 +24,7 @@ import { decodeCertificateVerify, encodeCertificateVerify } from './messages/cer
 import { type ClientHello, decodeClientHello } from './messages/client-hello.js'
 import { encodeEncryptedExtensions } from './messages/encrypted-extensions.js'
 import { encodeHelloRetryRequest, encodeServerHello } from './messages/server-hello.js'
-import { HandshakeType, namedGroupCode, providerGroupName } from './registry.js'
+import { HandshakeType, namedGroupCode, namedGroupName, providerGroupName } from './registry.js'
 import { offeredVersions } from './server.js'
 import type { HandshakeSession } from './session.js'
 import { cipherSuiteByCode, type Tls13CipherSuite } from '../policy/suites.js'
@@ -110,7 +110,8 @@ class ServerHandshakeState13 {
     const suite = cipherSuiteByCode(suiteCode) as Tls13CipherSuite
     const shares = clientShares(hello)
     const shareGroups = shares.map((s) => providerGroupName(s.group)).filter((g): g is NamedGroupName => g !== undefined)
-    const { group, needsRetry } = chooseGroup(policy, clientGroups(hello), shareGroups)
+    const offeredGroups = requireExtension(hello.extensions, supportedGroups, 'ClientHello').map(namedGroupName)
+    const { group, needsRetry } = chooseGroup(policy, clientGroups(hello), shareGroups, offeredGroups)
     const clientShare = needsRetry ? undefined : shares.find((s) => s.group === namedGroupCode(group))
     const schemes = requireExtension(hello.extensions, signatureAlgorithms, 'ClientHello')
     const certificate = chooseCertificate(this.config, schemes, TLS13)

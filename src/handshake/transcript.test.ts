@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest'
 import { nobleProvider } from '../crypto/noble.js'
 import { TlsError } from '../errors.js'
-import { fromHex, toHex, utf8 } from '../record/codec.js'
+import { fromHex, toHex, utf8 } from '../bytes.js'
 import { messageHashMessage, Transcript } from './transcript.js'
 
 const provider = nobleProvider

@@ -1,5 +1,5 @@
 // The handshake transcript: a running hash over the raw handshake messages, forkable, with HelloRetryRequest's message_hash.
-import { concat } from '../record/codec.js'
+import { concat } from '../bytes.js'
 import type { CryptoProvider, HashName, HashState } from '../crypto/provider.js'
 import { TlsError } from '../errors.js'
 

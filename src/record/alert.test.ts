@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest'
 import { AlertDescription } from '../errors.js'
 import { AlertLevel, decodeAlert, encodeAlert } from './alert.js'
-import { fromHex, toHex } from './codec.js'
+import { fromHex, toHex } from '../bytes.js'
 
 const tlsError = (alert: string) => expect.objectContaining({ name: 'TlsError', alert })
 

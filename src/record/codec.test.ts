@@ -1,6 +1,7 @@
 // Tests of the wire codec: Reader bounds and vectors, Writer length prefixes, hex and constant-time helpers.
 import { describe, expect, it } from 'vitest'
-import { concat, constantTimeEqual, fromHex, Reader, toHex, Writer } from './codec.js'
+import { Reader, Writer } from './codec.js'
+import { concat, constantTimeEqual, fromHex, toHex } from '../bytes.js'
 
 /** Matches a thrown TlsError carrying `alert`. */
 const tlsError = (alert: string) => expect.objectContaining({ name: 'TlsError', alert })

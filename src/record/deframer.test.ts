@@ -1,6 +1,6 @@
 // Tests of the record deframer: framing across chunks, header validation, and the size limits at their exact boundaries.
 import { describe, expect, it } from 'vitest'
-import { fromHex, toHex } from './codec.js'
+import { fromHex, toHex } from '../bytes.js'
 import { ContentType, MAX_PLAINTEXT, MAX_TLS12_CIPHERTEXT, MAX_TLS13_CIPHERTEXT, writeRecordHeader } from './content.js'
 import { RecordDeframer } from './deframer.js'
 

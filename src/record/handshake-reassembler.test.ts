@@ -1,6 +1,6 @@
 // Tests of handshake message reassembly: split across records, coalesced in one, size limits, pending bytes.
 import { describe, expect, it } from 'vitest'
-import { fromHex, toHex } from './codec.js'
+import { fromHex, toHex } from '../bytes.js'
 import { DEFAULT_MAX_HANDSHAKE_MESSAGE, HandshakeReassembler, type HandshakeMessage } from './handshake-reassembler.js'
 
 const tlsError = (alert: string) => expect.objectContaining({ name: 'TlsError', alert })

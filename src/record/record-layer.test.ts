@@ -1,7 +1,7 @@
 // Tests of the RecordLayer: fragmentation, pulling records one at a time across key changes, and the rules on delivered records.
 import { describe, expect, it } from 'vitest'
 import { nobleProvider } from '../crypto/noble.js'
-import { concat, fromHex, toHex } from './codec.js'
+import { concat, fromHex, toHex } from '../bytes.js'
 import { ContentType, MAX_PLAINTEXT, MAX_TLS13_CIPHERTEXT, TLS12, writeRecordHeader } from './content.js'
 import { PlaintextProtection, type OpenedRecord } from './protection.js'
 import { RecordLayer } from './record-layer.js'

@@ -1,6 +1,6 @@
 // Tests of the 64-bit sequence number and the RFC 8446 5.3 per-record nonce.
 import { describe, expect, it } from 'vitest'
-import { fromHex, toHex } from './codec.js'
+import { fromHex, toHex } from '../bytes.js'
 import { SequenceNumber, xorSequenceIntoIv } from './sequence.js'
 
 const tlsError = (alert: string) => expect.objectContaining({ name: 'TlsError', alert })

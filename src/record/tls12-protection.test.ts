@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest'
 import type { AeadName } from '../crypto/provider.js'
 import { nobleProvider } from '../crypto/noble.js'
-import { fromHex, toHex } from './codec.js'
+import { fromHex, toHex } from '../bytes.js'
 import { ContentType, MAX_PLAINTEXT } from './content.js'
 import type { AeadProtectionOptions } from './aead-protection.js'
 import { Tls12RecordProtection } from './tls12-protection.js'

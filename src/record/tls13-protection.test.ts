@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest'
 import type { AeadName } from '../crypto/provider.js'
 import { nobleProvider } from '../crypto/noble.js'
-import { fromHex, toHex } from './codec.js'
+import { fromHex, toHex } from '../bytes.js'
 import { ContentType, MAX_PLAINTEXT, writeRecordHeader } from './content.js'
 import { Tls13RecordProtection, type Tls13ProtectionOptions } from './tls13-protection.js'
 

@@ -1,6 +1,6 @@
 // A bounded cache of parsed certificates keyed by their exact DER bytes (cheap hash to find, full compare to hit).
 import type { Certificate } from './certificate.js'
-import { bytesEqual } from './bytes.js'
+import { bytesEqual } from '../bytes.js'
 
 /** FNV-1a over every byte; collisions only cost a compare, never a wrong hit. */
 function fingerprint(der: Uint8Array): number {

@@ -1,6 +1,6 @@
 // Server identity checks (RFC 6125 as webpki applies it): SAN dNSName / iPAddress only, one whole-label wildcard, no CN.
 import { CertificateVerificationError } from '../errors.js'
-import { bytesEqual } from './bytes.js'
+import { bytesEqual } from '../bytes.js'
 import type { Certificate } from './certificate.js'
 import { formatIpAddress, parseIpAddress } from './ip-address.js'
 

@@ -1,6 +1,6 @@
 // The X.501 Name of RFC 5280 section 4.1.2.4: raw DER for comparison, plus a printable form for messages.
 import { contentsOf, encodingOf, malformed, objectIdentifierOf, sequenceOf, setOf, UNIVERSAL, universalTagOf, type Block } from './asn1.js'
-import { toHex } from './bytes.js'
+import { toHex } from '../bytes.js'
 import { attributeShortNames } from './oids.js'
 
 export interface Name {

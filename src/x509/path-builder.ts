@@ -1,6 +1,6 @@
 // Certification path building: depth-first search with backtracking from the leaf to a trust anchor, bounded in depth and work.
 import { CertificateVerificationError } from '../errors.js'
-import { bytesEqual, bytesKey } from './bytes.js'
+import { bytesEqual, bytesKey } from '../bytes.js'
 import type { Certificate } from './certificate.js'
 import type { TrustStore } from './trust-store.js'
 

@@ -1,7 +1,7 @@
 // The trust anchors a verifier chains to: loaded from PEM bundles, DER or parsed certificates, indexed by subject Name.
 import { pemDecode } from '../crypto/pem.js'
 import { CertificateVerificationError, TlsConfigError } from '../errors.js'
-import { bytesKey } from './bytes.js'
+import { bytesKey } from '../bytes.js'
 import { Certificate, parseCertificate } from './certificate.js'
 import { assertStrictDer, derHeaderAt } from './der-strict.js'
 

@@ -1,7 +1,7 @@
 // The peer-certificate verifiers the handshake calls: Web PKI (chain + host name), pinned certificates, and none.
 import type { CryptoProvider } from '../crypto/provider.js'
 import { CertificateVerificationError } from '../errors.js'
-import { bytesKey } from './bytes.js'
+import { bytesKey } from '../bytes.js'
 import { parseCertificate, type Certificate } from './certificate.js'
 import type { CertificateCache } from './certificate-cache.js'
 import type { TrustStore } from './trust-store.js'

@@ -2,7 +2,7 @@
 import { rsaPssKeyParameters } from '../crypto/keys.js'
 import type { CryptoProvider, PublicKey, SignatureAlgorithm } from '../crypto/provider.js'
 import { CertificateVerificationError, TlsConfigError, type CertificateFailureReason } from '../errors.js'
-import { bytesEqual } from './bytes.js'
+import { bytesEqual } from '../bytes.js'
 import { parseCertificate, type Certificate } from './certificate.js'
 import type { CertificateCache } from './certificate-cache.js'
 import { parseReferenceIdentity, verifyHostname, type ReferenceIdentity } from './hostname.js'

@@ -1,7 +1,7 @@
 // Tests for every typed extension codec: round trips, and the malformed or illegal bodies each must refuse.
 import { describe, expect, test } from 'vitest'
 import type { AlertName } from '../../errors.js'
-import { fromHex, toHex } from '../../record/codec.js'
+import { fromHex, toHex } from '../../bytes.js'
 import { HandshakeLimits } from '../messages/limits.js'
 import { ExtensionType, NamedGroup } from '../registry.js'
 import { alpnProtocols, alpnSelected } from './alpn.js'

@@ -1,7 +1,8 @@
 // Tests for the generic extensions block, the placement table and the offered-extensions check.
 import { describe, expect, test } from 'vitest'
 import type { AlertName } from '../../errors.js'
-import { Reader, Writer, toHex } from '../../record/codec.js'
+import { Reader, Writer } from '../../record/codec.js'
+import { toHex } from '../../bytes.js'
 import { HandshakeLimits } from '../messages/limits.js'
 import { ExtensionType } from '../registry.js'
 import { cookie } from './cookie.js'

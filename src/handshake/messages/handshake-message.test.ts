@@ -1,7 +1,7 @@
 // Tests for the handshake frame and the deframer that reassembles messages across records.
 import { describe, expect, test } from 'vitest'
 import type { AlertName } from '../../errors.js'
-import { concat, toHex } from '../../record/codec.js'
+import { concat, toHex } from '../../bytes.js'
 import { HandshakeType } from '../registry.js'
 import { decodeHandshakeMessage, encodeHandshakeMessage } from './handshake-message.js'
 import { HandshakeLimits } from './limits.js'

@@ -1,5 +1,5 @@
 // The special values of ServerHello.random: the HelloRetryRequest marker and the downgrade sentinels (RFC 8446 sections 4.1.3-4).
-import { constantTimeEqual, fromHex } from '../../record/codec.js'
+import { constantTimeEqual, fromHex } from '../../bytes.js'
 
 /** SHA-256("HelloRetryRequest"): a ServerHello with this random is a HelloRetryRequest. */
 export const HELLO_RETRY_REQUEST_RANDOM: Uint8Array = fromHex('cf21ad74e59a6111be1d8c021e65b891c2a211167abb8c5e079e09e2c8a8339c')

@@ -1,6 +1,7 @@
 // ServerKeyExchange for ECDHE (RFC 8422 section 5.4, RFC 5246 section 7.4.3): named-curve params and their signature.
 import { TlsError } from '../../errors.js'
-import { Reader, Writer, concat } from '../../record/codec.js'
+import { Reader, Writer } from '../../record/codec.js'
+import { concat } from '../../bytes.js'
 import { checkKeyExchangeShape } from '../extensions/key-share.js'
 import { ECCurveType, HandshakeType } from '../registry.js'
 import { encodeHandshakeMessage } from './handshake-message.js'

@@ -1,7 +1,7 @@
 // Tests for the TLS 1.2 messages: round trips and malformed inputs (the OpenSSL-captured handshake is in vectors.test.ts).
 import { describe, expect, test } from 'vitest'
 import type { AlertName } from '../../errors.js'
-import { toHex } from '../../record/codec.js'
+import { toHex } from '../../bytes.js'
 import { HandshakeType, NamedGroup } from '../registry.js'
 import { decodeCertificateRequestTls12, encodeCertificateRequestTls12 } from './certificate-request-tls12.js'
 import { decodeCertificateTls12, encodeCertificateTls12 } from './certificate-tls12.js'

@@ -1,7 +1,7 @@
 // Tests for the TLS 1.3 messages after the hellos: round trips, limits and the illegal values of each.
 import { describe, expect, test } from 'vitest'
 import type { AlertName } from '../../errors.js'
-import { toHex } from '../../record/codec.js'
+import { toHex } from '../../bytes.js'
 import { alpnSelected } from '../extensions/alpn.js'
 import { certificateAuthorities } from '../extensions/certificate-authorities.js'
 import { earlyDataIndication, earlyDataMaxSize } from '../extensions/early-data.js'
