@@ -56,26 +56,32 @@ export function chooseCipherSuite(policy: TlsPolicy, version: TlsVersion, offere
 
 /**
  * Server: the key-exchange group. A group the client already sent a share for wins (no extra round trip);
- * otherwise the best mutual group, which costs a HelloRetryRequest.
+ * otherwise the best mutual group, which costs a HelloRetryRequest. `offeredNames` is every group the client
+ * listed, ours or not (e.g. secp521r1, ffdhe2048): what a refusal reports as offered.
  */
 export function chooseGroup(
   policy: TlsPolicy,
   clientGroups: readonly NamedGroupName[],
   clientShares: readonly NamedGroupName[],
+  offeredNames: readonly string[] = clientGroups.map(groupDisplayName),
 ): { group: NamedGroupName; needsRetry: boolean } {
   for (const g of policy.groups) if (clientShares.includes(g) && clientGroups.includes(g)) return { group: g, needsRetry: false }
   for (const g of policy.groups) if (clientGroups.includes(g)) return { group: g, needsRetry: true }
-  throw groupRefusal(policy, clientGroups)
+  throw groupRefusal(policy, offeredNames)
 }
 
 /** TLS 1.2 server: the first of our groups the client supports. */
-export function chooseGroup12(policy: TlsPolicy, clientGroups: readonly NamedGroupName[]): NamedGroupName {
+export function chooseGroup12(
+  policy: TlsPolicy,
+  clientGroups: readonly NamedGroupName[],
+  offeredNames: readonly string[] = clientGroups.map(groupDisplayName),
+): NamedGroupName {
   for (const g of policy.groups) if (clientGroups.includes(g)) return g
-  throw groupRefusal(policy, clientGroups)
+  throw groupRefusal(policy, offeredNames)
 }
 
-function groupRefusal(policy: TlsPolicy, offered: readonly NamedGroupName[]): TlsPolicyError {
-  return new TlsPolicyError('groups', 'handshake_failure', list(offered.map(groupDisplayName)), list(policy.groups.map(groupDisplayName)))
+function groupRefusal(policy: TlsPolicy, offered: readonly string[]): TlsPolicyError {
+  return new TlsPolicyError('groups', 'handshake_failure', list(offered), list(policy.groups.map(groupDisplayName)))
 }
 
 /** Client: a group the server picked (in ServerHello, HRR or ServerKeyExchange) must be one we offered. */
