@@ -1,7 +1,8 @@
 // The sans-I/O Connection end to end in memory: both versions, data both ways, key updates, exporters, close, failures.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { TlsAlertReceivedError, TlsConfigError, TlsError } from '../errors.js'
-import { utf8 } from '../record/codec.js'
+import { AeadProtection } from '../record/aead-protection.js'
+import { utf8 } from '../bytes.js'
 import { type Chain, cleanupPki, makeChain, makeClientChain } from '../../test/helpers/pki.js'
 import { runPair } from '../../test/helpers/pair.js'
 import type { Connection } from './connection.js'
@@ -135,6 +136,18 @@ describe('TLS 1.3 specifics', () => {
     expect(client.info!.helloRetryRequest).toBe(true)
     expect(server.info!.helloRetryRequest).toBe(true)
     expect(client.info!.group).toBe('secp256r1')
+  })
+
+  it('updates its write keys by itself before the AEAD confidentiality limit (RFC 8446 5.5)', () => {
+    const { client, server } = connected({ cipherSuites: ['TLS_AES_128_GCM_SHA256'] })
+    const limit = client['records'].currentWriteProtection.confidentialityLimit
+    const spy = vi.spyOn(AeadProtection.prototype, 'recordsProtected', 'get').mockReturnValue(limit - 10)
+    const before = client['records'].currentWriteProtection
+    client.write(utf8.encode('near the limit'))
+    spy.mockRestore()
+    expect(client['records'].currentWriteProtection).not.toBe(before)
+    expect(utf8.decode((runPair(client, server), server.read()))).toBe('near the limit')
+    expect(utf8.decode(exchange(server, client, utf8.encode('still in step'), client, server))).toBe('still in step')
   })
 
   it('refuses KeyUpdate on TLS 1.2', () => {
