@@ -1,13 +1,12 @@
 // The TLS 1.2 client after ServerHello (RFC 5246 7.3, RFC 8422): ECDHE only, EMS by policy, no renegotiation.
 import type { KeyShare, NamedGroupName } from '../crypto/provider.js'
-import { signatureSchemeName } from '../crypto/schemes.js'
 import { TlsError } from '../errors.js'
 import { checkExtendedMasterSecret, checkSelectedAlpn, checkSelectedGroup } from '../policy/decisions.js'
 import { TLS12 } from '../policy/defaults.js'
-import type { VerifiedPeer } from '../x509/verifier.js'
 import { checkPeerSignature, chooseCertificate, type ChosenCertificate, keyFitsSuite, signWith, verifyPeerCertificates } from './authentication.js'
 import type { ClientOffer } from './client-hello.js'
 import { Established12 } from './established12.js'
+import { HandshakeState } from './handshake-state.js'
 import { logSecret } from './key-log.js'
 import { alpnSelected } from './extensions/alpn.js'
 import { ecPointFormats } from './extensions/ec-point-formats.js'
@@ -29,35 +28,29 @@ import { cipherSuiteByCode, isTls12Suite, type Tls12CipherSuite } from '../polic
 import { checkFinished12, deriveTls12Session, finished12, protection12, type Tls12Session } from './traffic12.js'
 import type { Transcript } from './transcript.js'
 
-class ClientHandshakeState12 {
+class ClientHandshakeState12 extends HandshakeState {
   private readonly suite: Tls12CipherSuite
   private readonly extendedMasterSecret: boolean
   private readonly expectTicket: boolean
   private alpnProtocol: string | undefined
-  private peerChain: Uint8Array[] = []
-  private verified: VerifiedPeer | undefined
-  private peerScheme: number | undefined
   private group: NamedGroupName = 'x25519'
   private serverPublic: Uint8Array = new Uint8Array(0)
   private certificateRequest: { schemes: readonly number[] } | undefined
   private readonly tickets: StoredTicket[] = []
 
   constructor(
-    private readonly session: HandshakeSession,
-    private readonly transcript: Transcript,
+    session: HandshakeSession,
+    transcript: Transcript,
     private readonly offer: ClientOffer,
     private readonly serverHello: ReceivedServerHello,
   ) {
+    super(session, transcript)
     const suite = cipherSuiteByCode(serverHello.cipherSuite)
     if (!suite || !isTls12Suite(suite)) throw new TlsError('illegal_parameter', 'the server selected a TLS 1.3 cipher suite for TLS 1.2')
     this.suite = suite
     const extensions = serverHello.extensions
     this.extendedMasterSecret = hasExtension(extensions, ExtensionType.extended_master_secret)
     this.expectTicket = hasExtension(extensions, ExtensionType.session_ticket)
-  }
-
-  private get config() {
-    return this.session.config
   }
 
   *handshake(serverHelloRaw: Uint8Array): Step {
@@ -162,19 +155,14 @@ class ClientHandshakeState12 {
         this.session,
         'client',
         secrets,
-        {
+        this.connectionInfo({
           version: 'TLSv1.2',
           cipherSuite: this.suite.name,
           group: this.group,
-          signatureScheme: this.peerScheme === undefined ? undefined : signatureSchemeName(this.peerScheme),
           alpnProtocol: this.alpnProtocol,
           serverName: this.config.serverName,
-          peerCertificates: this.peerChain,
-          peerVerified: this.verified?.verified ?? false,
-          resumed: false,
-          helloRetryRequest: false,
           extendedMasterSecret: secrets.extendedMasterSecret,
-        },
+        }),
         this.tickets,
       ),
     )
@@ -193,11 +181,6 @@ class ClientHandshakeState12 {
       secret: secrets.masterSecret,
       serverName: this.config.serverName,
     })
-  }
-
-  private sendAndHash(message: Uint8Array): void {
-    this.session.sendHandshake(message)
-    this.transcript.update(message)
   }
 }
 

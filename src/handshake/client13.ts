@@ -1,14 +1,13 @@
 // The TLS 1.3 client after ServerHello (RFC 8446 section 2): keys, server parameters, certificate, Finished, our flight.
 import type { NamedGroupName } from '../crypto/provider.js'
-import { signatureSchemeName } from '../crypto/schemes.js'
 import { TlsError } from '../errors.js'
 import { checkSelectedAlpn, checkSelectedGroup } from '../policy/decisions.js'
 import { TLS13 } from '../policy/defaults.js'
 import { constantTimeEqual } from '../bytes.js'
-import type { VerifiedPeer } from '../x509/verifier.js'
 import { certificateVerifyContent, checkPeerSignature, chooseCertificate, type ChosenCertificate, signWith, verifyPeerCertificates } from './authentication.js'
 import type { ClientOffer } from './client-hello.js'
 import { Established13 } from './established13.js'
+import { HandshakeState } from './handshake-state.js'
 import { alpnSelected } from './extensions/alpn.js'
 import { readExtension, requireExtension } from './extensions/extension.js'
 import { checkOfferedExtensions } from './extensions/placement.js'
@@ -34,7 +33,7 @@ interface CertificateRequested {
   readonly schemes: readonly number[]
 }
 
-class ClientHandshakeState13 {
+class ClientHandshakeState13 extends HandshakeState {
   private readonly suite: Tls13CipherSuite
   private readonly schedule: KeySchedule13
   private clientHandshakeSecret: Uint8Array = new Uint8Array(0)
@@ -42,25 +41,19 @@ class ClientHandshakeState13 {
   private group: NamedGroupName = 'x25519'
   private alpnProtocol: string | undefined
   private certificateRequest: CertificateRequested | undefined
-  private peerChain: Uint8Array[] = []
-  private verified: VerifiedPeer | undefined
-  private peerScheme: number | undefined
 
   constructor(
-    private readonly session: HandshakeSession,
-    private readonly transcript: Transcript,
+    session: HandshakeSession,
+    transcript: Transcript,
     private readonly offer: ClientOffer,
     private readonly serverHello: ReceivedServerHello,
     private readonly helloRetried: boolean,
   ) {
+    super(session, transcript)
     const suite = cipherSuiteByCode(serverHello.cipherSuite)
     if (!suite || !isTls13Suite(suite)) throw new TlsError('illegal_parameter', 'the server selected a TLS 1.2 cipher suite for TLS 1.3')
     this.suite = suite
     this.schedule = new KeySchedule13(session.config.provider, suite.hash)
-  }
-
-  private get config() {
-    return this.session.config
   }
 
   *handshake(serverHelloRaw: Uint8Array): Step {
@@ -156,8 +149,7 @@ class ClientHandshakeState13 {
 
     if (this.certificateRequest) this.sendClientCertificate(this.certificateRequest)
     const finished = finishedMessage(provider, this.suite, this.clientHandshakeSecret, this.transcript.hash())
-    this.session.sendHandshake(finished)
-    this.transcript.update(finished)
+    this.sendAndHash(finished)
     this.session.setWriteProtection(protectionFor(provider, this.suite, clientApplicationSecret))
 
     const resumptionMasterSecret = this.schedule.resumptionMasterSecret(this.transcript.hash())
@@ -168,19 +160,14 @@ class ClientHandshakeState13 {
         serverApplicationSecret,
         exporterMasterSecret,
         resumptionMasterSecret,
-        info: {
+        info: this.connectionInfo({
           version: 'TLSv1.3',
           cipherSuite: this.suite.name,
           group: this.group,
-          signatureScheme: this.peerScheme === undefined ? undefined : signatureSchemeName(this.peerScheme),
           alpnProtocol: this.alpnProtocol,
           serverName: this.config.serverName,
-          peerCertificates: this.peerChain,
-          peerVerified: this.verified?.verified ?? false,
-          resumed: false,
           helloRetryRequest: this.helloRetried,
-          extendedMasterSecret: undefined,
-        },
+        }),
       }),
     )
   }
@@ -197,13 +184,11 @@ class ClientHandshakeState13 {
       certificateRequestContext: request.context,
       certificateList: (chosen?.certified.chain ?? []).map((certData) => ({ certData, extensions: [] })),
     })
-    this.session.sendHandshake(certificate)
-    this.transcript.update(certificate)
+    this.sendAndHash(certificate)
     if (!chosen) return
     const content = certificateVerifyContent('client', this.transcript.hash())
     const verify = encodeCertificateVerify({ algorithm: chosen.scheme, signature: signWith(this.config, chosen, content) })
-    this.session.sendHandshake(verify)
-    this.transcript.update(verify)
+    this.sendAndHash(verify)
   }
 }
 

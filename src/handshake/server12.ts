@@ -1,12 +1,11 @@
 // The TLS 1.2 server (RFC 5246 7.3, RFC 8422): ECDHE + AEAD only, EMS by policy, the downgrade sentinel, no renegotiation.
 import type { KeyShare, NamedGroupName } from '../crypto/provider.js'
-import { signatureSchemeName } from '../crypto/schemes.js'
 import { TlsError } from '../errors.js'
 import { checkExtendedMasterSecret, chooseAlpn, chooseCipherSuite, chooseGroup12 } from '../policy/decisions.js'
 import { TLS12, TLS13 } from '../policy/defaults.js'
-import type { VerifiedPeer } from '../x509/verifier.js'
 import { checkPeerSignature, chooseCertificate, type ChosenCertificate, keyFitsSuite, signWith, verifyPeerCertificates } from './authentication.js'
 import { Established12 } from './established12.js'
+import { HandshakeState } from './handshake-state.js'
 import { logSecret } from './key-log.js'
 import { alpnProtocols, alpnSelected } from './extensions/alpn.js'
 import { ecPointFormats } from './extensions/ec-point-formats.js'
@@ -45,20 +44,15 @@ interface Parameters12 {
   readonly serverRandom: Uint8Array
 }
 
-class ServerHandshakeState12 {
-  private peerChain: Uint8Array[] = []
-  private verified: VerifiedPeer | undefined
-  private peerScheme: number | undefined
+class ServerHandshakeState12 extends HandshakeState {
   private requestedClientCertificate = false
 
   constructor(
-    private readonly session: HandshakeSession,
-    private readonly transcript: Transcript,
+    session: HandshakeSession,
+    transcript: Transcript,
     private readonly hello: ClientHello,
-  ) {}
-
-  private get config() {
-    return this.session.config
+  ) {
+    super(session, transcript)
   }
 
   *handshake(clientHelloRaw: Uint8Array): Step {
@@ -188,25 +182,20 @@ class ServerHandshakeState12 {
     this.session.setWriteProtection(protection12(provider, secrets, 'server'))
     this.sendAndHash(finished12(provider, secrets, 'server', this.transcript))
     this.session.complete(
-      new Established12(this.session, 'server', secrets, {
-        version: 'TLSv1.2',
-        cipherSuite: parameters.suite.name,
-        group: parameters.group,
-        signatureScheme: this.peerScheme === undefined ? undefined : signatureSchemeName(this.peerScheme),
-        alpnProtocol: parameters.alpnProtocol,
-        serverName: parameters.serverName,
-        peerCertificates: this.peerChain,
-        peerVerified: this.verified?.verified ?? false,
-        resumed: false,
-        helloRetryRequest: false,
-        extendedMasterSecret: secrets.extendedMasterSecret,
-      }),
+      new Established12(
+        this.session,
+        'server',
+        secrets,
+        this.connectionInfo({
+          version: 'TLSv1.2',
+          cipherSuite: parameters.suite.name,
+          group: parameters.group,
+          alpnProtocol: parameters.alpnProtocol,
+          serverName: parameters.serverName,
+          extendedMasterSecret: secrets.extendedMasterSecret,
+        }),
+      ),
     )
-  }
-
-  private sendAndHash(message: Uint8Array): void {
-    this.session.sendHandshake(message)
-    this.transcript.update(message)
   }
 }
 

@@ -1,13 +1,12 @@
 // The TLS 1.3 server (RFC 8446 section 2): parameters, optional HelloRetryRequest, our flight, the client's answer.
 import type { KeyShare, NamedGroupName } from '../crypto/provider.js'
-import { signatureSchemeName } from '../crypto/schemes.js'
 import { TlsError } from '../errors.js'
 import { chooseAlpn, chooseCipherSuite, chooseGroup } from '../policy/decisions.js'
 import { TLS12, TLS13 } from '../policy/defaults.js'
 import { constantTimeEqual } from '../bytes.js'
-import type { VerifiedPeer } from '../x509/verifier.js'
 import { certificateVerifyContent, checkPeerSignature, chooseCertificate, type ChosenCertificate, signWith, verifyPeerCertificates } from './authentication.js'
 import { Established13 } from './established13.js'
+import { HandshakeState } from './handshake-state.js'
 import { alpnProtocols, alpnSelected } from './extensions/alpn.js'
 import { encodeExtension, type Extension, readExtension, requireExtension } from './extensions/extension.js'
 import { keyShareClientHello, type KeyShareEntry, keyShareHelloRetryRequest, keyShareServerHello } from './extensions/key-share.js'
@@ -50,8 +49,7 @@ function clientShares(hello: ClientHello): KeyShareEntry[] {
   return requireExtension(hello.extensions, keyShareClientHello, 'ClientHello')
 }
 
-class ServerHandshakeState13 {
-  private readonly transcript: Transcript
+class ServerHandshakeState13 extends HandshakeState {
   private hello: ClientHello
   private helloRetried = false
   private schedule: KeySchedule13 | undefined
@@ -59,21 +57,10 @@ class ServerHandshakeState13 {
   private serverHandshakeSecret: Uint8Array = new Uint8Array(0)
   private sentChangeCipherSpec = false
   private requestedClientCertificate = false
-  private peerChain: Uint8Array[] = []
-  private verified: VerifiedPeer | undefined
-  private peerScheme: number | undefined
 
-  constructor(
-    private readonly session: HandshakeSession,
-    transcript: Transcript,
-    hello: ClientHello,
-  ) {
-    this.transcript = transcript
+  constructor(session: HandshakeSession, transcript: Transcript, hello: ClientHello) {
+    super(session, transcript)
     this.hello = hello
-  }
-
-  private get config() {
-    return this.session.config
   }
 
   *handshake(clientHelloRaw: Uint8Array): Step {
@@ -132,8 +119,7 @@ class ServerHandshakeState13 {
       cipherSuite: parameters.suite.code,
       extensions: [encodeExtension(supportedVersionSelected, TLS13), encodeExtension(keyShareHelloRetryRequest, namedGroupCode(parameters.group))],
     })
-    this.session.sendHandshake(retry)
-    this.transcript.update(retry)
+    this.sendAndHash(retry)
     this.sendCompatibilityChangeCipherSpec()
 
     const message = yield* expectMessage(HandshakeType.client_hello)
@@ -175,8 +161,7 @@ class ServerHandshakeState13 {
         encodeExtension(keyShareServerHello, { group: namedGroupCode(parameters.group), keyExchange: share.publicKey }),
       ],
     })
-    this.session.sendHandshake(serverHello)
-    this.transcript.update(serverHello)
+    this.sendAndHash(serverHello)
     this.sendCompatibilityChangeCipherSpec()
     return share
   }
@@ -276,26 +261,16 @@ class ServerHandshakeState13 {
         serverApplicationSecret: secrets.server,
         exporterMasterSecret: secrets.exporter,
         resumptionMasterSecret: schedule.resumptionMasterSecret(this.transcript.hash()),
-        info: {
+        info: this.connectionInfo({
           version: 'TLSv1.3',
           cipherSuite: parameters.suite.name,
           group: parameters.group,
-          signatureScheme: this.peerScheme === undefined ? undefined : signatureSchemeName(this.peerScheme),
           alpnProtocol: parameters.alpnProtocol,
           serverName: parameters.serverName,
-          peerCertificates: this.peerChain,
-          peerVerified: this.verified?.verified ?? false,
-          resumed: false,
           helloRetryRequest: this.helloRetried,
-          extendedMasterSecret: undefined,
-        },
+        }),
       }),
     )
-  }
-
-  private sendAndHash(message: Uint8Array): void {
-    this.session.sendHandshake(message)
-    this.transcript.update(message)
   }
 }
 

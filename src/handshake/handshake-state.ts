@@ -1,0 +1,56 @@
+// What every role's and version's handshake state shares: the session, the transcript, and what is known of the peer.
+import { signatureSchemeName } from '../crypto/schemes.js'
+import type { NamedGroupName } from '../crypto/provider.js'
+import type { VerifiedPeer } from '../x509/verifier.js'
+import type { ConnectionInfo, HandshakeConfig, HandshakeSession } from './session.js'
+import type { Transcript } from './transcript.js'
+
+/** The negotiated facts a state machine reports; the peer's side is filled in by HandshakeState. */
+export interface NegotiatedParameters {
+  readonly version: ConnectionInfo['version']
+  readonly cipherSuite: string
+  readonly group: NamedGroupName
+  readonly alpnProtocol: string | undefined
+  readonly serverName: string | undefined
+  readonly helloRetryRequest?: boolean
+  readonly extendedMasterSecret?: boolean
+}
+
+export abstract class HandshakeState {
+  /** The peer's certificates as sent (leaf first), and what verifying them established. */
+  protected peerChain: Uint8Array[] = []
+  protected verified: VerifiedPeer | undefined
+  /** The scheme of the peer's CertificateVerify (or TLS 1.2 ServerKeyExchange). */
+  protected peerScheme: number | undefined
+
+  constructor(
+    protected readonly session: HandshakeSession,
+    protected readonly transcript: Transcript,
+  ) {}
+
+  protected get config(): HandshakeConfig {
+    return this.session.config
+  }
+
+  /** Sends a handshake message and adds it to the transcript. */
+  protected sendAndHash(message: Uint8Array): void {
+    this.session.sendHandshake(message)
+    this.transcript.update(message)
+  }
+
+  protected connectionInfo(negotiated: NegotiatedParameters): ConnectionInfo {
+    return {
+      version: negotiated.version,
+      cipherSuite: negotiated.cipherSuite,
+      group: negotiated.group,
+      signatureScheme: this.peerScheme === undefined ? undefined : signatureSchemeName(this.peerScheme),
+      alpnProtocol: negotiated.alpnProtocol,
+      serverName: negotiated.serverName,
+      peerCertificates: this.peerChain,
+      peerVerified: this.verified?.verified ?? false,
+      resumed: false,
+      helloRetryRequest: negotiated.helloRetryRequest ?? false,
+      extendedMasterSecret: negotiated.extendedMasterSecret,
+    }
+  }
+}
