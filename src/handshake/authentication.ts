@@ -5,6 +5,8 @@ import { CertificateVerificationError, TlsError, TlsPolicyError } from '../error
 import { chooseSignatureScheme, checkPeerSignatureScheme } from '../policy/decisions.js'
 import { TLS13, type TlsVersion } from '../policy/defaults.js'
 import { utf8, concat } from '../bytes.js'
+import { parseCertificate } from '../x509/certificate.js'
+import { verifyHostname } from '../x509/hostname.js'
 import type { VerifiedPeer } from '../x509/verifier.js'
 import type { CertifiedKey, HandshakeConfig } from './session.js'
 import type { Tls12CipherSuite } from '../policy/suites.js'
@@ -15,10 +17,35 @@ export interface ChosenCertificate {
   readonly scheme: number
 }
 
-/** The first of our certificates whose key can sign with a scheme the peer accepts (policy order decides the scheme). */
-export function chooseCertificate(config: HandshakeConfig, peerSchemes: readonly number[], version: TlsVersion, usable: (c: CertifiedKey) => boolean = () => true): ChosenCertificate {
+/** Whether our certificate names `serverName` (the client's SNI). */
+function namesHost(certified: CertifiedKey, serverName: string): boolean {
+  try {
+    verifyHostname(parseCertificate(certified.chain[0]!), serverName)
+    return true
+  } catch {
+    return false
+  }
+}
+
+/**
+ * The first of our certificates whose key can sign with a scheme the peer accepts (policy order decides
+ * the scheme). With several certificates and an SNI name, those naming the host are tried first, as
+ * Go's crypto/tls does; a server with one certificate answers every name with it.
+ */
+export function chooseCertificate(
+  config: HandshakeConfig,
+  peerSchemes: readonly number[],
+  version: TlsVersion,
+  usable: (c: CertifiedKey) => boolean = () => true,
+  serverName?: string,
+): ChosenCertificate {
+  let candidates = config.certificates
+  if (serverName !== undefined && candidates.length > 1) {
+    const naming = candidates.filter((c) => namesHost(c, serverName))
+    candidates = [...naming, ...candidates.filter((c) => !naming.includes(c))]
+  }
   let lastRefusal: unknown
-  for (const certified of config.certificates) {
+  for (const certified of candidates) {
     if (!usable(certified)) continue
     try {
       const scheme = chooseSignatureScheme(config.policy, peerSchemes, (s) => schemeMatchesKey(s, certified.key.publicKey, version))

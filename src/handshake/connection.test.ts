@@ -110,6 +110,24 @@ for (const version of ['TLSv1.3', 'TLSv1.2'] as const) {
       expect(server.info!.peerCertificates).toHaveLength(0)
     })
 
+    it('picks among several server certificates the one naming the SNI host', async () => {
+      const alpha = await makeChain({ leafKey: 'ecdsa-p256', dnsNames: ['alpha.test'], caName: 'sni root' })
+      const beta = await makeChain({ leafKey: 'ecdsa-p256', dnsNames: ['beta.test'], caName: 'sni root' })
+      const serverContext = createDefaultContext('client-auth', {
+        certificates: [
+          { cert: alpha.chainPem, key: alpha.keyPem },
+          { cert: beta.chainPem, key: beta.keyPem },
+        ],
+      })
+      for (const name of ['alpha.test', 'beta.test']) {
+        const server = serverContext.server()
+        const client = createDefaultContext('server-auth', { ca: alpha.rootPem, maxVersion: version }).client({ serverName: name })
+        expect(runPair(client, server)).toEqual({})
+        expect(client.info!.peerVerified).toBe(true)
+        expect(server.info!.serverName).toBe(name)
+      }
+    })
+
     it('refuses a server whose chain leads to a root it does not trust (unknown_ca reaches the server)', () => {
       const { client, server } = pair({ maxVersion: version, ca: otherRoot.rootPem })
       const result = runPair(client, server)

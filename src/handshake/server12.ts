@@ -83,8 +83,9 @@ class ServerHandshakeState12 extends HandshakeState {
     const schemes = readExtension(hello.extensions, signatureAlgorithms)
     // RFC 5246 7.4.1.4.1: without signature_algorithms only SHA-1 is implied, which we refuse.
     if (!schemes) throw new TlsError('handshake_failure', 'a TLS 1.2 ClientHello without signature_algorithms implies SHA-1 signatures, which are refused')
+    const serverName = readExtension(hello.extensions, serverNameList)
     const certificateFor = (suite: Tls12CipherSuite) =>
-      chooseCertificate(this.config, schemes, TLS12, (c) => keyFitsSuite(c.key.publicKey, suite))
+      chooseCertificate(this.config, schemes, TLS12, (c) => keyFitsSuite(c.key.publicKey, suite), serverName)
     const usable = (code: number) => {
       try {
         certificateFor(cipherSuiteByCode(code) as Tls12CipherSuite)
@@ -106,7 +107,7 @@ class ServerHandshakeState12 extends HandshakeState {
       certificate: certificateFor(suite),
       extendedMasterSecret,
       alpnProtocol: chooseAlpn(policy, readExtension(hello.extensions, alpnProtocols)),
-      serverName: readExtension(hello.extensions, serverNameList),
+      serverName,
       // RFC 8446 4.1.3: a server able to do TLS 1.3 marks a TLS 1.2 answer so a downgraded client notices.
       serverRandom: policy.maxVersion === TLS13 ? withDowngradeSentinel(random, 'tls12') : random,
     }

@@ -101,9 +101,9 @@ class ServerHandshakeState13 extends HandshakeState {
     const { group, needsRetry } = chooseGroup(policy, clientGroups(hello), shareGroups, offeredGroups)
     const clientShare = needsRetry ? undefined : shares.find((s) => s.group === namedGroupCode(group))
     const schemes = requireExtension(hello.extensions, signatureAlgorithms, 'ClientHello')
-    const certificate = chooseCertificate(this.config, schemes, TLS13)
-    const alpnProtocol = chooseAlpn(policy, readExtension(hello.extensions, alpnProtocols))
     const serverName = readExtension(hello.extensions, serverNameList)
+    const certificate = chooseCertificate(this.config, schemes, TLS13, undefined, serverName)
+    const alpnProtocol = chooseAlpn(policy, readExtension(hello.extensions, alpnProtocols))
     return { suite, group, clientShare, certificate, alpnProtocol, serverName }
   }
 
