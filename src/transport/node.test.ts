@@ -1,5 +1,6 @@
 // The Node adapter over real TCP on 127.0.0.1: pure-tls server and client, echo with back-pressure, typed errors.
 import { once } from 'node:events'
+import * as net from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type Chain, cleanupPki, makeChain } from '../../test/helpers/pki.js'
 import { CertificateVerificationError, TlsAlertReceivedError } from '../errors.js'
@@ -57,6 +58,17 @@ describe('node transport', () => {
     client.write(payload)
     expect((await received).equals(payload)).toBe(true)
     client.end()
+  })
+
+  it('drops a client that never completes its handshake after handshakeTimeout', async () => {
+    const slow = createServer({ cert: chain.chainPem, key: chain.keyPem, handshakeTimeout: 200 }, () => undefined)
+    slow.listen(0, '127.0.0.1')
+    await once(slow.server, 'listening')
+    const socket = net.connect({ host: '127.0.0.1', port: slow.address().port })
+    const [error] = (await once(slow, 'tlsClientError')) as [Error]
+    expect(error).toMatchObject({ code: 'ERR_TLS_HANDSHAKE_TIMEOUT' })
+    await once(socket, 'close')
+    slow.close()
   })
 
   it('emits a CertificateVerificationError when the host name does not match, and the server sees the alert', async () => {

@@ -2,7 +2,7 @@
 import { EventEmitter } from 'node:events'
 import * as net from 'node:net'
 import { Duplex } from 'node:stream'
-import { TlsError } from '../errors.js'
+import { TlsConfigError, TlsError } from '../errors.js'
 import type { Connection } from '../handshake/connection.js'
 import { type ContextOptions, TlsContext } from '../handshake/context.js'
 import type { ConnectionInfo } from '../handshake/session.js'
@@ -174,16 +174,21 @@ export function connect(options: ConnectOptions, onSecureConnect?: () => void): 
 
 export interface ServerOptions extends ContextOptions {
   context?: TlsContext
+  /** A client that has not completed its handshake after this many milliseconds is dropped (node:tls's default too). */
+  handshakeTimeout?: number
 }
 
 /** A TCP server whose connections are TLS: `secureConnection` per handshake, `tlsClientError` per failure. */
 export class TlsServer extends EventEmitter {
   readonly server: net.Server
   readonly context: TlsContext
+  private readonly handshakeTimeout: number
 
   constructor(options: ServerOptions, listener?: (socket: TlsSocket) => void) {
     super()
-    const { context, ...rest } = options
+    const { context, handshakeTimeout = 120_000, ...rest } = options
+    if (!Number.isFinite(handshakeTimeout) || handshakeTimeout <= 0) throw new TlsConfigError('handshakeTimeout', 'must be a positive number of milliseconds')
+    this.handshakeTimeout = handshakeTimeout
     this.context = context ?? createDefaultContext('client-auth', rest)
     if (listener) this.on('secureConnection', listener)
     this.server = net.createServer((socket) => this.accept(socket))
@@ -193,9 +198,18 @@ export class TlsServer extends EventEmitter {
 
   private accept(socket: net.Socket): void {
     const tls = new TlsSocket(socket, this.context.server())
-    const onError = (err: Error) => this.emit('tlsClientError', err, tls)
+    const onError = (err: Error) => {
+      clearTimeout(timer)
+      this.emit('tlsClientError', err, tls)
+    }
+    const timer = setTimeout(
+      () => tls.destroy(new TlsError('handshake_failure', `no handshake within ${this.handshakeTimeout} ms`, 'ERR_TLS_HANDSHAKE_TIMEOUT')),
+      this.handshakeTimeout,
+    )
     tls.once('error', onError)
+    tls.once('close', () => clearTimeout(timer))
     tls.once('secure', () => {
+      clearTimeout(timer)
       tls.off('error', onError)
       this.emit('secureConnection', tls)
     })
