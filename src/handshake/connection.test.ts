@@ -168,9 +168,11 @@ describe('TLS 1.3 specifics', () => {
     expect(utf8.decode(exchange(server, client, utf8.encode('still in step'), client, server))).toBe('still in step')
   })
 
-  it('refuses KeyUpdate on TLS 1.2', () => {
-    const { client } = connected({ maxVersion: 'TLSv1.2' })
-    expect(() => client.updateKeys()).toThrow(TlsError)
+  it('refuses KeyUpdate on TLS 1.2 without harming the connection', () => {
+    const { client, server } = connected({ maxVersion: 'TLSv1.2' })
+    expect(() => client.updateKeys()).toThrow(expect.objectContaining({ code: 'ERR_TLS_KEY_UPDATE_TLS12' }))
+    expect(client.state).toBe('open')
+    expect(utf8.decode(exchange(client, server, utf8.encode('still fine'), client, server))).toBe('still fine')
   })
 })
 

@@ -143,6 +143,8 @@ export class Connection {
   updateKeys(requestPeerUpdate = true): void {
     if (this.failure) throw this.failure
     if (!this.established) throw new TlsError('internal_error', 'updateKeys() before the handshake completed', 'ERR_TLS_NOT_READY')
+    // A misuse, not a protocol failure: the connection stays sound.
+    if (this.version !== TLS13) throw new TlsError('internal_error', 'KeyUpdate exists only in TLS 1.3', 'ERR_TLS_KEY_UPDATE_TLS12')
     const established = this.established
     this.guard(() => established.updateKeys(requestPeerUpdate))
   }
