@@ -128,7 +128,8 @@ export class TlsContext {
     if (options.keyLog !== undefined && typeof options.keyLog !== 'function') throw new TlsConfigError('keyLog', 'must be a function taking a line')
     this.keyLog = options.keyLog
     const given = trustStoreFrom(options.ca)
-    const caSource = given ? 'given' : role === 'client' && !options.verifier ? 'default-roots' : 'none'
+    const verifies = role === 'client' && options.verifyMode !== 'none' && !options.verifier
+    const caSource = given ? 'given' : verifies ? 'default-roots' : 'none'
     this.policy = buildPolicy(role, options, caSource, this.provider.hasHardwareAes)
     this.certificates = certifiedKeys(options)
     if (role === 'server' && this.certificates.length === 0) throw new TlsConfigError('cert', 'a server context needs a certificate and key')
