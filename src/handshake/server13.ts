@@ -177,7 +177,8 @@ class ServerHandshakeState13 extends HandshakeState {
     logSecret(this.config, 'CLIENT_HANDSHAKE_TRAFFIC_SECRET', this.hello.random, this.clientHandshakeSecret)
     logSecret(this.config, 'SERVER_HANDSHAKE_TRAFFIC_SECRET', this.hello.random, this.serverHandshakeSecret)
     this.session.setWriteProtection(protectionFor(provider, parameters.suite, this.serverHandshakeSecret))
-    this.session.setReadProtection(protectionFor(provider, parameters.suite, this.clientHandshakeSecret))
+    // A client that refuses our ServerHello has no keys yet: its alert arrives unprotected.
+    this.session.setReadProtection(protectionFor(provider, parameters.suite, this.clientHandshakeSecret, { acceptPlaintextAlerts: true }))
   }
 
   /** EncryptedExtensions and, when the policy asks for client certificates, CertificateRequest. */

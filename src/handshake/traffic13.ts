@@ -1,14 +1,19 @@
 // TLS 1.3 traffic keys: record protection from a traffic secret, and the Finished checks both roles make.
 import type { CryptoProvider } from '../crypto/provider.js'
-import { Tls13RecordProtection } from '../record/tls13-protection.js'
+import { Tls13RecordProtection, type Tls13ProtectionOptions } from '../record/tls13-protection.js'
 import { checkFinished, finishedVerifyData, trafficKeys } from './key-schedule.js'
 import { decodeFinished, encodeFinished } from './messages/finished.js'
 import type { Tls13CipherSuite } from '../policy/suites.js'
 
 /** Record protection keyed from a traffic secret (RFC 8446 7.3). */
-export function protectionFor(provider: CryptoProvider, suite: Tls13CipherSuite, trafficSecret: Uint8Array): Tls13RecordProtection {
+export function protectionFor(
+  provider: CryptoProvider,
+  suite: Tls13CipherSuite,
+  trafficSecret: Uint8Array,
+  options?: Tls13ProtectionOptions,
+): Tls13RecordProtection {
   const { key, iv } = trafficKeys(provider, suite.hash, trafficSecret, suite.keyLength, suite.ivLength)
-  return new Tls13RecordProtection(provider, suite.aead, key, iv)
+  return new Tls13RecordProtection(provider, suite.aead, key, iv, options)
 }
 
 /** Our Finished message (header included) over the transcript so far. */

@@ -16,18 +16,28 @@ import { AEAD_TAG_LENGTH, AeadProtection, type AeadProtectionOptions } from './a
 import type { OpenedRecord } from './protection.js'
 import { xorSequenceIntoIv } from './sequence.js'
 
+/** AlertLevel.fatal (RFC 8446 6), the only level an unprotected alert may carry where one is accepted. */
+const ALERT_LEVEL_FATAL = 2
+
 /** How many zero bytes to pad a record of `type` carrying `length` content bytes with (RFC 8446 5.4). */
 export type PaddingPolicy = (type: ContentType, length: number) => number
 
 export interface Tls13ProtectionOptions extends AeadProtectionOptions {
   /** Record padding; none by default. Clamped so TLSInnerPlaintext stays within 2^14 + 1 bytes. */
   padding?: PaddingPolicy
+  /**
+   * Accept an unprotected fatal alert until the first record opens under this key: the server's read key for
+   * the client's handshake flight, since a client that refuses the ServerHello has no keys to protect its alert
+   * with (OpenSSL's ENC_READ_STATE_ALLOW_PLAIN_ALERTS).
+   */
+  acceptPlaintextAlerts?: boolean
 }
 
 export class Tls13RecordProtection extends AeadProtection {
   readonly maxFragmentLength = MAX_TLS13_CIPHERTEXT
   private readonly iv: Uint8Array
   private readonly padding: PaddingPolicy | undefined
+  private readonly acceptPlaintextAlerts: boolean
   /** The record header, which is also the additional data; rewritten per record. */
   private readonly header = new Uint8Array(RECORD_HEADER_LENGTH)
   /** Reused for every TLSInnerPlaintext sealed; grows to the largest record sent. */
@@ -39,6 +49,7 @@ export class Tls13RecordProtection extends AeadProtection {
     if (iv.length !== this.nonce.length) throw new TlsError('internal_error', `TLS 1.3 ${aeadName} IV must be ${this.nonce.length} bytes`)
     this.iv = iv.slice()
     this.padding = options.padding
+    this.acceptPlaintextAlerts = options.acceptPlaintextAlerts ?? false
   }
 
   seal(type: ContentType, content: Uint8Array): Uint8Array {
@@ -54,6 +65,9 @@ export class Tls13RecordProtection extends AeadProtection {
   open(type: ContentType, fragment: Uint8Array, header: Uint8Array): OpenedRecord {
     // RFC 8446 5: an unprotected change_cipher_spec may arrive during the handshake; the handshake decides.
     if (type === ContentType.change_cipher_spec) return { type, fragment }
+    if (type === ContentType.alert && this.acceptPlaintextAlerts && this.sequence.count === 0 && fragment.length === 2 && fragment[0] === ALERT_LEVEL_FATAL) {
+      return { type, fragment }
+    }
     if (type !== ContentType.application_data) {
       throw new TlsError('unexpected_message', `unprotected ${contentTypeName(type)} record after keys were established`)
     }
