@@ -151,6 +151,11 @@ export class OurSocket implements Endpoint {
     return withTimeout(new Promise<void>((resolve) => this.socket.end(() => resolve())), 5_000, `${this.name}: ending`)
   }
 
+  /** Resolves when the socket has closed (after an error or the peer's close). */
+  waitForClose(timeoutMs = 10_000): Promise<void> {
+    return withTimeout(this.closed, timeoutMs, `${this.name}: waiting for close`)
+  }
+
   async close(): Promise<void> {
     this.socket.destroy()
     await withTimeout(this.closed, 5_000, `${this.name}: closing`)
