@@ -1,0 +1,62 @@
+// The layering rules of DESIGN.md, checked: the core bundles for a browser, and imports only point down.
+import { readdirSync, readFileSync, statSync } from 'node:fs'
+import { join, relative } from 'node:path'
+import { build } from 'esbuild'
+import { describe, expect, it } from 'vitest'
+
+const root = join(import.meta.dirname, '..', '..')
+const src = join(root, 'src')
+
+/** Floors of DESIGN.md: a file may import only from its own floor or below. */
+const floors: Record<string, number> = { bytes: 0, errors: 0, crypto: 1, record: 2, x509: 2, policy: 2, handshake: 3, transport: 4, cli: 5 }
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name)
+    if (statSync(path).isDirectory()) return sourceFiles(path)
+    return name.endsWith('.ts') && !name.endsWith('.test.ts') ? [path] : []
+  })
+}
+
+function floorOf(path: string): number | undefined {
+  const top = relative(src, path).split('/')[0]!.replace(/\.ts$/, '')
+  return floors[top]
+}
+
+function importsOf(path: string): string[] {
+  return [...readFileSync(path, 'utf8').matchAll(/^(?:import|export)[^'"]*from '([^']+)'/gm)].map((m) => m[1]!)
+}
+
+describe('layering', () => {
+  it('bundles the public entry points for a browser with no Node built-ins and no polyfills', async () => {
+    for (const entry of ['index.ts', 'roots.ts']) {
+      const result = await build({ entryPoints: [join(src, entry)], bundle: true, platform: 'browser', format: 'esm', write: false, logLevel: 'silent' })
+      expect(result.errors).toEqual([])
+      expect(result.outputFiles[0]!.text).not.toMatch(/from\s*["']node:/)
+    }
+  })
+
+  it('keeps imports pointing down the floors, and Node built-ins in the transport and the Node trust store only', () => {
+    const violations: string[] = []
+    for (const file of sourceFiles(src)) {
+      const floor = floorOf(file)
+      if (floor === undefined) continue
+      for (const spec of importsOf(file)) {
+        const name = relative(src, file)
+        if (spec.startsWith('node:')) {
+          if (floor < 4 && name !== 'x509/node-store.ts') violations.push(`${name} imports ${spec}`)
+          continue
+        }
+        if (!spec.startsWith('.')) continue
+        const target = floorOf(join(file, '..', spec))
+        if (target !== undefined && target > floor) violations.push(`${name} (floor ${floor}) imports ${spec} (floor ${target})`)
+      }
+    }
+    expect(violations).toEqual([])
+  })
+
+  it('loads the Node-only trust store from the Node transport alone', () => {
+    const importers = sourceFiles(src).filter((f) => importsOf(f).some((s) => s.endsWith('node-store.js')))
+    expect(importers.map((f) => relative(src, f))).toEqual(['transport/node.ts'])
+  })
+})
