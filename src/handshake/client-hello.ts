@@ -15,6 +15,7 @@ import { supportedGroups } from './extensions/supported-groups.js'
 import { supportedVersionsList } from './extensions/supported-versions.js'
 import { type ClientHello, encodeClientHello } from './messages/client-hello.js'
 import { namedGroupCode } from './registry.js'
+import type { CachedTicket } from './session-cache.js'
 import type { HandshakeConfig } from './session.js'
 
 /** What our ClientHello offered: the server's answer is checked against it. */
@@ -33,6 +34,8 @@ export interface ClientOffer {
   /** The encoded message, header included, for the transcript. */
   readonly raw: Uint8Array
   readonly hello: ClientHello
+  /** The session ticket offered in pre_shared_key (psk.ts adds it), if any. */
+  readonly offeredTicket?: CachedTicket
 }
 
 /** A host name goes in SNI; an IP literal does not (RFC 6066 section 3). */

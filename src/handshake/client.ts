@@ -14,6 +14,7 @@ import { keyShareHelloRetryRequest } from './extensions/key-share.js'
 import { expectMessage, type Step } from './flow.js'
 import { downgradeSentinel } from './messages/hello-random.js'
 import { decodeServerHello, type ReceivedServerHello } from './messages/server-hello.js'
+import { offerTicket, takeTicketToOffer, ticketAfterRetry } from './psk.js'
 import { HandshakeType, namedGroupName, providerGroupName } from './registry.js'
 import type { HandshakeSession } from './session.js'
 import { cipherSuiteByCode } from '../policy/suites.js'
@@ -23,7 +24,7 @@ import { Transcript } from './transcript.js'
 export function* clientHandshake(session: HandshakeSession): Step {
   const { config } = session
   const transcript = new Transcript(config.provider)
-  let offer = buildClientHello(config)
+  let offer = offerTicket(config, transcript, buildClientHello(config), takeTicketToOffer(config))
   session.sendHandshake(offer.raw)
   transcript.update(offer.raw)
 
@@ -70,10 +71,13 @@ function retryClientHello(session: HandshakeSession, transcript: Transcript, off
   if (group !== undefined && offer.keyShares.has(group))
     throw new TlsError('illegal_parameter', `HelloRetryRequest asks for ${namedGroupName(selected!)}, for which we already sent a share`)
 
-  transcript.setHash(suiteHash(hrr.cipherSuite))
+  const hash = suiteHash(hrr.cipherSuite)
+  transcript.setHash(hash)
   transcript.replaceWithMessageHash()
   transcript.update(hrrRaw)
-  const second = buildClientHello(config, offer, { group, cookie: retryCookie, cipherSuite: hrr.cipherSuite })
+  const retried = buildClientHello(config, offer, { group, cookie: retryCookie, cipherSuite: hrr.cipherSuite })
+  // RFC 8446 4.1.2: the ticket again, with its age and binder recomputed, if its hash is the chosen suite's.
+  const second = offerTicket(config, transcript, retried, ticketAfterRetry(offer, hash))
   session.sendHandshake(second.raw)
   transcript.update(second.raw)
   return second

@@ -21,7 +21,9 @@ import { decodeCertificateRequest } from './messages/certificate-request.js'
 import { decodeCertificateVerify, encodeCertificateVerify } from './messages/certificate-verify.js'
 import { decodeEncryptedExtensions } from './messages/encrypted-extensions.js'
 import type { ReceivedServerHello } from './messages/server-hello.js'
+import { selectedTicket } from './psk.js'
 import { HandshakeType, namedGroupName, providerGroupName } from './registry.js'
+import type { CachedTicket } from './session-cache.js'
 import type { HandshakeSession } from './session.js'
 import { cipherSuiteByCode, isTls13Suite, type Tls13CipherSuite } from '../policy/suites.js'
 import { checkPeerFinished, finishedMessage, protectionFor } from './traffic13.js'
@@ -35,7 +37,9 @@ interface CertificateRequested {
 
 class ClientHandshakeState13 extends HandshakeState {
   private readonly suite: Tls13CipherSuite
-  private readonly schedule: KeySchedule13
+  private schedule!: KeySchedule13
+  /** The ticket the server resumed from (RFC 8446 2.2), or undefined in a full handshake. */
+  private resumption: CachedTicket | undefined
   private clientHandshakeSecret: Uint8Array = new Uint8Array(0)
   private serverHandshakeSecret: Uint8Array = new Uint8Array(0)
   private group: NamedGroupName = 'x25519'
@@ -53,24 +57,28 @@ class ClientHandshakeState13 extends HandshakeState {
     const suite = cipherSuiteByCode(serverHello.cipherSuite)
     if (!suite || !isTls13Suite(suite)) throw new TlsError('illegal_parameter', 'the server selected a TLS 1.2 cipher suite for TLS 1.3')
     this.suite = suite
-    this.schedule = new KeySchedule13(session.config.provider, suite.hash)
   }
 
   *handshake(serverHelloRaw: Uint8Array): Step {
     this.processServerHello(serverHelloRaw)
     yield* this.readEncryptedExtensions()
-    yield* this.readCertificateRequestAndCertificate()
-    yield* this.readServerCertificateVerify()
+    // A resumption authenticates with the PSK: no CertificateRequest, Certificate or CertificateVerify (RFC 8446 2.2).
+    if (!this.resumption) {
+      yield* this.readCertificateRequestAndCertificate()
+      yield* this.readServerCertificateVerify()
+    }
     yield* this.readServerFinished()
     this.sendClientFlight()
   }
 
-  /** Checks the ServerHello against our offer and derives the handshake traffic keys. */
+  /** Checks the ServerHello against our offer (and the ticket it resumes, if any) and derives the handshake traffic keys. */
   private processServerHello(serverHelloRaw: Uint8Array): void {
     const hello = this.serverHello
     checkOfferedExtensions(hello.extensions, this.offer.extensionTypes, 'server_hello')
     if (!constantTimeEqual(hello.legacySessionIdEcho, this.offer.legacySessionId))
       throw new TlsError('illegal_parameter', 'ServerHello does not echo our legacy_session_id')
+    this.resumption = selectedTicket(hello, this.offer, this.suite)
+    this.schedule = new KeySchedule13(this.config.provider, this.suite.hash, this.resumption?.secret)
     const share = requireExtension(hello.extensions, keyShareServerHello, 'ServerHello')
     const group = checkSelectedGroup(this.config.policy, providerGroupName(share.group), namedGroupName(share.group))
     const ours = this.offer.keyShares.get(group)
@@ -167,6 +175,7 @@ class ClientHandshakeState13 extends HandshakeState {
           alpnProtocol: this.alpnProtocol,
           serverName: this.config.serverName,
           helloRetryRequest: this.helloRetried,
+          resumedFrom: this.resumption,
         }),
       }),
     )

@@ -8,6 +8,8 @@ import { buildPolicy, formatPolicy, type PolicyOptions, type TlsPolicy } from '.
 import { TrustStore } from '../x509/trust-store.js'
 import { insecureNoVerification, type PeerCertificateVerifier, webPkiVerifier } from '../x509/verifier.js'
 import { Connection } from './connection.js'
+import { SessionCache } from './session-cache.js'
+import { TicketSealer } from './tickets.js'
 import type { CertifiedKey, HandshakeConfig } from './session.js'
 
 /** Python's two purposes: SERVER_AUTH makes a client context, CLIENT_AUTH a server context. */
@@ -31,6 +33,12 @@ export interface ContextOptions extends PolicyOptions {
   now?: () => Date
   /** Receives NSS key log lines (SSLKEYLOGFILE format): for Wireshark, never for production. */
   keyLog?: (line: string) => void
+  /**
+   * TLS 1.3 resumption (PSK with (EC)DHE, no 0-RTT), off by default. A client context keeps the tickets servers
+   * send (per server name) and offers one in its next handshake with that name; a server context issues a
+   * ticket after each handshake and resumes from the tickets it issued.
+   */
+  sessionTickets?: boolean
 }
 
 export interface ClientConnectionOptions {
@@ -58,6 +66,7 @@ const knownOptions = new Set([
   'provider',
   'now',
   'keyLog',
+  'sessionTickets',
 ])
 
 function certificatesFrom(option: string, source: CertificateSource): Uint8Array[] {
@@ -114,6 +123,8 @@ export class TlsContext {
   private readonly verifier: PeerCertificateVerifier | undefined
   private readonly now: () => Date
   private readonly keyLog: ((line: string) => void) | undefined
+  private readonly sessionCache: SessionCache | undefined
+  private readonly ticketSealer: TicketSealer | undefined
 
   constructor(purpose: Purpose, options: ContextOptions, defaultRoots?: () => TrustStore) {
     if (purpose !== 'server-auth' && purpose !== 'client-auth')
@@ -127,6 +138,10 @@ export class TlsContext {
     this.now = options.now ?? (() => new Date())
     if (options.keyLog !== undefined && typeof options.keyLog !== 'function') throw new TlsConfigError('keyLog', 'must be a function taking a line')
     this.keyLog = options.keyLog
+    if (options.sessionTickets !== undefined && typeof options.sessionTickets !== 'boolean')
+      throw new TlsConfigError('sessionTickets', `must be a boolean, got ${typeof options.sessionTickets}`)
+    this.sessionCache = options.sessionTickets && role === 'client' ? new SessionCache() : undefined
+    this.ticketSealer = options.sessionTickets && role === 'server' ? new TicketSealer(this.provider) : undefined
     const given = trustStoreFrom(options.ca)
     const verifies = role === 'client' && options.verifyMode !== 'none' && !options.verifier
     const caSource = given ? 'given' : verifies ? 'default-roots' : 'none'
@@ -159,6 +174,8 @@ export class TlsContext {
       serverName,
       now: this.now,
       keyLog: this.keyLog,
+      sessionCache: this.sessionCache,
+      ticketSealer: this.ticketSealer,
     }
   }
 

@@ -63,7 +63,7 @@ export class Established13 implements Established {
     const { provider, now } = this.session.config
     if (ticket.ticketLifetime === 0) return
     if (this.tickets.length >= LIMITS.maxStoredTickets) this.tickets.shift()
-    this.tickets.push({
+    const stored: StoredTicket = {
       version: 'TLSv1.3',
       ticket: ticket.ticket,
       lifetimeSeconds: ticket.ticketLifetime,
@@ -72,7 +72,9 @@ export class Established13 implements Established {
       cipherSuite: this.suite.code,
       secret: resumptionPsk(provider, this.suite.hash, this.secrets.resumptionMasterSecret, ticket.ticketNonce),
       serverName: this.info.serverName,
-    })
+    }
+    this.tickets.push(stored)
+    this.session.config.sessionCache?.store(stored, this.info)
   }
 
   updateKeys(requestPeerUpdate: boolean): void {

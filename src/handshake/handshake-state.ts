@@ -14,6 +14,14 @@ export interface NegotiatedParameters {
   readonly serverName: string | undefined
   readonly helloRetryRequest?: boolean
   readonly extendedMasterSecret?: boolean
+  /** A resumption: the peer as the original handshake authenticated it (the ticket carries it). */
+  readonly resumedFrom?: ResumedPeer
+}
+
+/** What a resumed session remembers of the peer. */
+export interface ResumedPeer {
+  readonly peerCertificates: readonly Uint8Array[]
+  readonly peerVerified: boolean
 }
 
 export abstract class HandshakeState {
@@ -46,9 +54,9 @@ export abstract class HandshakeState {
       signatureScheme: this.peerScheme === undefined ? undefined : signatureSchemeName(this.peerScheme),
       alpnProtocol: negotiated.alpnProtocol,
       serverName: negotiated.serverName,
-      peerCertificates: this.peerChain,
-      peerVerified: this.verified?.verified ?? false,
-      resumed: false,
+      peerCertificates: negotiated.resumedFrom ? [...negotiated.resumedFrom.peerCertificates] : this.peerChain,
+      peerVerified: negotiated.resumedFrom ? negotiated.resumedFrom.peerVerified : (this.verified?.verified ?? false),
+      resumed: negotiated.resumedFrom !== undefined,
       helloRetryRequest: negotiated.helloRetryRequest ?? false,
       extendedMasterSecret: negotiated.extendedMasterSecret,
     }

@@ -10,6 +10,7 @@ import { HandshakeState } from './handshake-state.js'
 import { alpnProtocols, alpnSelected } from './extensions/alpn.js'
 import { encodeExtension, type Extension, readExtension, requireExtension } from './extensions/extension.js'
 import { keyShareClientHello, type KeyShareEntry, keyShareHelloRetryRequest, keyShareServerHello } from './extensions/key-share.js'
+import { preSharedKeyServerHello } from './extensions/pre-shared-key.js'
 import { serverNameAck, serverNameList } from './extensions/server-name.js'
 import { signatureAlgorithms } from './extensions/signature-algorithms.js'
 import { supportedGroups } from './extensions/supported-groups.js'
@@ -23,9 +24,10 @@ import { decodeCertificateVerify, encodeCertificateVerify } from './messages/cer
 import { type ClientHello, decodeClientHello } from './messages/client-hello.js'
 import { encodeEncryptedExtensions } from './messages/encrypted-extensions.js'
 import { encodeHelloRetryRequest, encodeServerHello } from './messages/server-hello.js'
+import { checkForResumption, clientAcceptsTickets, newSessionTicket, type Resumption } from './psk.js'
 import { HandshakeType, namedGroupCode, namedGroupName, providerGroupName } from './registry.js'
 import { offeredVersions } from './server.js'
-import type { HandshakeSession } from './session.js'
+import type { ConnectionInfo, HandshakeSession } from './session.js'
 import { cipherSuiteByCode, type Tls13CipherSuite } from '../policy/suites.js'
 import { checkPeerFinished, finishedMessage, protectionFor } from './traffic13.js'
 import type { Transcript } from './transcript.js'
@@ -57,6 +59,8 @@ class ServerHandshakeState13 extends HandshakeState {
   private serverHandshakeSecret: Uint8Array = new Uint8Array(0)
   private sentChangeCipherSpec = false
   private requestedClientCertificate = false
+  /** The ticket we resume from (RFC 8446 2.2), or undefined in a full handshake. */
+  private resumption: Resumption | undefined
 
   constructor(session: HandshakeSession, transcript: Transcript, hello: ClientHello) {
     super(session, transcript)
@@ -67,15 +71,18 @@ class ServerHandshakeState13 extends HandshakeState {
     this.checkClientHello13(this.hello)
     let parameters = this.chooseParameters()
     this.transcript.setHash(parameters.suite.hash)
-    this.transcript.update(clientHelloRaw)
     if (!parameters.clientShare) {
-      yield* this.helloRetry(parameters)
+      clientHelloRaw = yield* this.helloRetry(parameters, clientHelloRaw)
       parameters = this.chooseParameters()
     }
+    // The binder covers the transcript before this ClientHello: check it, then hash the hello.
+    this.resumption = checkForResumption(this.config, this.transcript, this.hello, clientHelloRaw, parameters.suite, parameters.serverName)
+    this.transcript.update(clientHelloRaw)
     const share = this.sendServerHello(parameters)
     this.establishHandshakeKeys(parameters, share)
     this.sendServerParameters(parameters)
-    this.sendServerCertificate(parameters)
+    // A resumption authenticates with the PSK: no Certificate or CertificateVerify (RFC 8446 2.2).
+    if (!this.resumption) this.sendServerCertificate(parameters)
     const applicationSecrets = this.sendServerFinished(parameters)
     yield* this.readClientCertificate()
     yield* this.readClientFinished(parameters)
@@ -107,11 +114,12 @@ class ServerHandshakeState13 extends HandshakeState {
     return { suite, group, clientShare, certificate, alpnProtocol, serverName }
   }
 
-  /** RFC 8446 4.1.4: ask for a share of the chosen group, once, and read the second ClientHello. */
-  private *helloRetry(parameters: Parameters13): Step {
+  /** RFC 8446 4.1.4: ask for a share of the chosen group, once, and read the second ClientHello (returned, not yet hashed). */
+  private *helloRetry(parameters: Parameters13, clientHelloRaw: Uint8Array): Step<Uint8Array> {
     if (this.helloRetried) throw new TlsError('illegal_parameter', 'the second ClientHello still has no usable key share')
     this.helloRetried = true
     const first = this.hello
+    this.transcript.update(clientHelloRaw)
     this.transcript.replaceWithMessageHash()
     const retry = encodeHelloRetryRequest({
       legacyVersion: TLS12,
@@ -126,7 +134,7 @@ class ServerHandshakeState13 extends HandshakeState {
     const second = decodeClientHello(message.body)
     this.checkSecondClientHello(first, second, parameters)
     this.hello = second
-    this.transcript.update(message.raw)
+    return message.raw
   }
 
   /** The second ClientHello may change only its key share (and add a cookie): RFC 8446 4.1.2. */
@@ -151,15 +159,17 @@ class ServerHandshakeState13 extends HandshakeState {
 
   private sendServerHello(parameters: Parameters13): KeyShare {
     const share = this.config.provider.generateKeyShare(parameters.group)
+    const extensions = [
+      encodeExtension(supportedVersionSelected, TLS13),
+      encodeExtension(keyShareServerHello, { group: namedGroupCode(parameters.group), keyExchange: share.publicKey }),
+    ]
+    if (this.resumption) extensions.push(encodeExtension(preSharedKeyServerHello, this.resumption.identityIndex))
     const serverHello = encodeServerHello({
       legacyVersion: TLS12,
       random: this.config.provider.randomBytes(32),
       legacySessionIdEcho: this.hello.legacySessionId,
       cipherSuite: parameters.suite.code,
-      extensions: [
-        encodeExtension(supportedVersionSelected, TLS13),
-        encodeExtension(keyShareServerHello, { group: namedGroupCode(parameters.group), keyExchange: share.publicKey }),
-      ],
+      extensions,
     })
     this.sendAndHash(serverHello)
     this.sendCompatibilityChangeCipherSpec()
@@ -168,7 +178,7 @@ class ServerHandshakeState13 extends HandshakeState {
 
   private establishHandshakeKeys(parameters: Parameters13, share: KeyShare): void {
     const { provider } = this.config
-    const schedule = new KeySchedule13(provider, parameters.suite.hash)
+    const schedule = new KeySchedule13(provider, parameters.suite.hash, this.resumption?.state.psk)
     schedule.addSharedSecret(share.agree(parameters.clientShare!.keyExchange))
     this.schedule = schedule
     const helloHash = this.transcript.hash()
@@ -181,13 +191,13 @@ class ServerHandshakeState13 extends HandshakeState {
     this.session.setReadProtection(protectionFor(provider, parameters.suite, this.clientHandshakeSecret, { acceptPlaintextAlerts: true }))
   }
 
-  /** EncryptedExtensions and, when the policy asks for client certificates, CertificateRequest. */
+  /** EncryptedExtensions and, when the policy asks for client certificates and we do not resume, CertificateRequest. */
   private sendServerParameters(parameters: Parameters13): void {
     const extensions: Extension[] = []
     if (parameters.serverName !== undefined) extensions.push(encodeExtension(serverNameAck, true))
     if (parameters.alpnProtocol !== undefined) extensions.push(encodeExtension(alpnSelected, parameters.alpnProtocol))
     this.sendAndHash(encodeEncryptedExtensions({ extensions }))
-    if (this.config.policy.verifyMode !== 'none') {
+    if (this.config.policy.verifyMode !== 'none' && !this.resumption) {
       this.requestedClientCertificate = true
       this.sendAndHash(
         encodeCertificateRequest({
@@ -254,24 +264,35 @@ class ServerHandshakeState13 extends HandshakeState {
   private complete(parameters: Parameters13, secrets: { client: Uint8Array; server: Uint8Array; exporter: Uint8Array }): void {
     const { provider } = this.config
     this.session.setReadProtection(protectionFor(provider, parameters.suite, secrets.client))
-    const schedule = this.schedule!
+    const resumptionMasterSecret = this.schedule!.resumptionMasterSecret(this.transcript.hash())
+    const info = this.connectionInfo({
+      version: 'TLSv1.3',
+      cipherSuite: parameters.suite.name,
+      group: parameters.group,
+      alpnProtocol: parameters.alpnProtocol,
+      serverName: parameters.serverName,
+      helloRetryRequest: this.helloRetried,
+      resumedFrom: this.resumption?.state,
+    })
+    this.sendNewSessionTicket(parameters, resumptionMasterSecret, info)
     this.session.complete(
       new Established13(this.session, parameters.suite, {
         role: 'server',
         clientApplicationSecret: secrets.client,
         serverApplicationSecret: secrets.server,
         exporterMasterSecret: secrets.exporter,
-        resumptionMasterSecret: schedule.resumptionMasterSecret(this.transcript.hash()),
-        info: this.connectionInfo({
-          version: 'TLSv1.3',
-          cipherSuite: parameters.suite.name,
-          group: parameters.group,
-          alpnProtocol: parameters.alpnProtocol,
-          serverName: parameters.serverName,
-          helloRetryRequest: this.helloRetried,
-        }),
+        resumptionMasterSecret,
+        info,
       }),
     )
+  }
+
+  /** RFC 8446 4.6.1: with session tickets on, one NewSessionTicket as soon as the handshake is done (if the client can use it). */
+  private sendNewSessionTicket(parameters: Parameters13, resumptionMasterSecret: Uint8Array, info: ConnectionInfo): void {
+    const sealer = this.config.ticketSealer
+    if (!sealer || !clientAcceptsTickets(this.hello)) return
+    const ticket = newSessionTicket(this.config, sealer, parameters.suite, resumptionMasterSecret, info)
+    if (ticket) this.session.sendHandshake(ticket)
   }
 }
 

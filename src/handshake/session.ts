@@ -5,6 +5,8 @@ import type { TlsPolicy } from '../policy/policy.js'
 import type { RecordProtection } from '../record/protection.js'
 import type { PeerCertificateVerifier } from '../x509/verifier.js'
 import type { HandshakeMessageIn } from './flow.js'
+import type { SessionCache } from './session-cache.js'
+import type { TicketSealer } from './tickets.js'
 
 /** A certificate chain (DER, leaf first) with the private key of its leaf. */
 export interface CertifiedKey {
@@ -38,6 +40,10 @@ export interface HandshakeConfig {
   readonly now: () => Date
   /** NSS key log lines (SSLKEYLOGFILE format) for Wireshark and tests; never set by default. */
   readonly keyLog?: (line: string) => void
+  /** Client with `sessionTickets`: keeps the servers' TLS 1.3 tickets and hands one out to resume. */
+  readonly sessionCache?: SessionCache
+  /** Server with `sessionTickets`: seals the tickets we issue and opens those offered back. */
+  readonly ticketSealer?: TicketSealer
 }
 
 /** What is known about an established connection (`conn.info`). */

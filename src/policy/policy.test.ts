@@ -95,6 +95,8 @@ const mistakes: Mistake[] = [
   { what: 'maxChainDepth as a string', purpose: client, options: { maxChainDepth: '8' }, option: 'maxChainDepth', says: /got 8/ },
   { what: 'now as a string', purpose: client, options: { now: 'today' }, option: 'now', says: /must be a function/ },
   { what: 'keyLog as a path', purpose: client, options: { keyLog: '/tmp/keys.log' }, option: 'keyLog', says: /must be a function/ },
+  { what: 'sessionTickets as a string', purpose: client, options: { sessionTickets: 'yes' }, option: 'sessionTickets', says: /must be a boolean, got string/ },
+  { what: 'sessionTickets as a number', purpose: server, options: { sessionTickets: 1 }, option: 'sessionTickets', says: /must be a boolean, got number/ },
   { what: 'ca as a number', purpose: client, options: { ca: 42 }, option: 'ca', says: /must be PEM text or DER bytes/ },
   { what: 'ca text without a certificate', purpose: client, options: { ca: 'not a certificate' }, option: 'ca', says: /contains no certificate/ },
   { what: 'a key without its cert', purpose: client, options: { key: 'x' }, option: 'cert', says: /is required with key/ },

@@ -1,0 +1,174 @@
+// TLS 1.3 resumption with PSK-DHE (RFC 8446 2.2, 4.2.9, 4.2.11, 4.6.1): the client offers a cached ticket, the server accepts its own and issues new ones.
+import type { HashName } from '../crypto/provider.js'
+import { TlsError } from '../errors.js'
+import { TLS13 } from '../policy/defaults.js'
+import { Reader } from '../record/codec.js'
+import { cipherSuiteByCode, isTls13Suite, type Tls13CipherSuite } from '../policy/suites.js'
+import type { ClientOffer } from './client-hello.js'
+import { encodeExtension, hasExtension, readExtension } from './extensions/extension.js'
+import { preSharedKeyClientHello, preSharedKeyServerHello, type PskIdentity } from './extensions/pre-shared-key.js'
+import { pskKeyExchangeModes } from './extensions/psk-key-exchange-modes.js'
+import { checkFinished, KeySchedule13, resumptionPsk } from './key-schedule.js'
+import { type ClientHello, encodeClientHello } from './messages/client-hello.js'
+import { encodeNewSessionTicket, MAX_TICKET_LIFETIME_SECONDS } from './messages/new-session-ticket.js'
+import { truncatedClientHello, withPskBinders } from './messages/psk-binders.js'
+import type { ReceivedServerHello } from './messages/server-hello.js'
+import { ExtensionType } from './registry.js'
+import { type CachedTicket, ticketAgeMs } from './session-cache.js'
+import type { ConnectionInfo, HandshakeConfig } from './session.js'
+import type { TicketSealer, TicketState } from './tickets.js'
+import type { Transcript } from './transcript.js'
+
+/** PskKeyExchangeMode psk_dhe_ke (RFC 8446 4.2.9): the only mode we offer or accept; psk_ke (no (EC)DHE) never. */
+export const PSK_DHE_KE = 1
+/** The ticket_lifetime our server gives its tickets. */
+export const TICKET_LIFETIME_SECONDS = 7200
+/** How far the client's ticket age (de-obfuscated) may be from ours before the ticket is refused (RFC 8446 8.3). */
+export const TICKET_AGE_TOLERANCE_MS = 60_000
+
+const TWO_32 = 2 ** 32
+
+/** The hash of a TLS 1.3 suite, by code; undefined for anything else. */
+function tls13SuiteHash(code: number): HashName | undefined {
+  const suite = cipherSuiteByCode(code)
+  return suite && isTls13Suite(suite) ? suite.hash : undefined
+}
+
+/** Transcript-Hash(messages so far, Truncate(ClientHello)): what a binder covers (RFC 8446 4.2.11.2; after a HelloRetryRequest, message_hash and the HRR come first). */
+function binderTranscriptHash(transcript: Transcript, hash: HashName, clientHello: Uint8Array): Uint8Array {
+  const fork = transcript.fork()
+  fork.setHash(hash)
+  return fork.update(truncatedClientHello(clientHello)).hash()
+}
+
+// ---- client ----
+
+/** The newest cached ticket for our server name whose suite's hash is one of our TLS 1.3 suites' (taken out of the cache: a ticket is offered once). */
+export function takeTicketToOffer(config: HandshakeConfig): CachedTicket | undefined {
+  const { sessionCache, serverName, policy } = config
+  if (!sessionCache || serverName === undefined || policy.maxVersion !== TLS13) return undefined
+  const ourHashes = new Set<HashName | undefined>(policy.cipherSuites.map(tls13SuiteHash).filter((hash) => hash !== undefined))
+  return sessionCache.take(serverName, config.now(), (ticket) => ourHashes.has(tls13SuiteHash(ticket.cipherSuite)))
+}
+
+/** After a HelloRetryRequest, the ticket offered again: only if its hash is that of the suite the server chose (RFC 8446 4.1.2). */
+export function ticketAfterRetry(offer: ClientOffer, retrySuiteHash: HashName): CachedTicket | undefined {
+  const ticket = offer.offeredTicket
+  return ticket && tls13SuiteHash(ticket.cipherSuite) === retrySuiteHash ? ticket : undefined
+}
+
+/**
+ * The ClientHello with `ticket` offered: pre_shared_key last, with the obfuscated ticket age and the binder over
+ * the transcript so far and the truncated hello (RFC 8446 4.2.11). Without a ticket, the offer as it was.
+ */
+export function offerTicket(config: HandshakeConfig, transcript: Transcript, offer: ClientOffer, ticket: CachedTicket | undefined): ClientOffer {
+  if (!ticket) return offer
+  const hash = tls13SuiteHash(ticket.cipherSuite)!
+  const identity: PskIdentity = { identity: ticket.ticket, obfuscatedTicketAge: (ticketAgeMs(ticket, config.now()) + ticket.ageAdd) % TWO_32 }
+  const withPsk = (binder: Uint8Array): ClientHello => ({
+    ...offer.hello,
+    extensions: [...offer.hello.extensions, encodeExtension(preSharedKeyClientHello, { identities: [identity], binders: [binder] })],
+  })
+  const placeholder = encodeClientHello(withPsk(new Uint8Array(config.provider.hash(hash).outputLength)))
+  const binder = new KeySchedule13(config.provider, hash, ticket.secret).binder('resumption', binderTranscriptHash(transcript, hash, placeholder))
+  return {
+    ...offer,
+    hello: withPsk(binder),
+    raw: withPskBinders(placeholder, [binder]),
+    extensionTypes: new Set([...offer.extensionTypes, ExtensionType.pre_shared_key]),
+    offeredTicket: ticket,
+  }
+}
+
+/** The ticket the ServerHello's pre_shared_key selects (RFC 8446 4.2.11), or undefined for a full handshake. */
+export function selectedTicket(hello: ReceivedServerHello, offer: ClientOffer, suite: Tls13CipherSuite): CachedTicket | undefined {
+  const selected = readExtension(hello.extensions, preSharedKeyServerHello)
+  if (selected === undefined) return undefined
+  const ticket = offer.offeredTicket
+  if (!ticket || selected !== 0) throw new TlsError('illegal_parameter', `the server selected PSK identity ${selected}, but we offered ${ticket ? 'one' : 'none'}`)
+  if (tls13SuiteHash(ticket.cipherSuite) !== suite.hash) throw new TlsError('illegal_parameter', `the server resumes our ticket with ${suite.name}, whose hash is not the ticket's`)
+  return ticket
+}
+
+// ---- server ----
+
+/** The ticket a server resumes from, and its index among the client's identities. */
+export interface Resumption {
+  readonly identityIndex: number
+  readonly state: TicketState
+}
+
+/** Whether the client can use a ticket of ours: it offered psk_dhe_ke (RFC 8446 4.2.9: no tickets for modes it did not list). */
+export function clientAcceptsTickets(hello: ClientHello): boolean {
+  return readExtension(hello.extensions, pskKeyExchangeModes)?.includes(PSK_DHE_KE) ?? false
+}
+
+/** Whether an opened ticket may resume this handshake: suite hash, lifetime, the client's idea of its age, and the server name. */
+function ticketFits(config: HandshakeConfig, state: TicketState, offered: PskIdentity, suite: Tls13CipherSuite, serverName: string | undefined): boolean {
+  const age = config.now().getTime() - state.issuedAt
+  const clientAge = (offered.obfuscatedTicketAge - state.ageAdd + TWO_32) % TWO_32
+  const lifetimeMs = Math.min(state.lifetimeSeconds, MAX_TICKET_LIFETIME_SECONDS) * 1000
+  return (
+    tls13SuiteHash(state.cipherSuite) === suite.hash &&
+    age >= -TICKET_AGE_TOLERANCE_MS &&
+    age < lifetimeMs &&
+    Math.abs(clientAge - age) <= TICKET_AGE_TOLERANCE_MS &&
+    state.serverName === serverName
+  )
+}
+
+/**
+ * The first offered ticket of ours that fits, once its binder checks out (a bad binder is decrypt_error, RFC 8446
+ * 4.2.11); undefined for a full handshake. `transcript` holds what precedes this ClientHello (after a
+ * HelloRetryRequest: message_hash and the HRR); `clientHelloRaw` is the hello, header included.
+ */
+export function checkForResumption(
+  config: HandshakeConfig,
+  transcript: Transcript,
+  hello: ClientHello,
+  clientHelloRaw: Uint8Array,
+  suite: Tls13CipherSuite,
+  serverName: string | undefined,
+): Resumption | undefined {
+  const offered = readExtension(hello.extensions, preSharedKeyClientHello)
+  if (!config.ticketSealer || offered === undefined) return undefined
+  if (!hasExtension(hello.extensions, ExtensionType.psk_key_exchange_modes))
+    throw new TlsError('missing_extension', 'the ClientHello offers pre_shared_key without psk_key_exchange_modes')
+  if (!clientAcceptsTickets(hello)) return undefined
+  for (const [identityIndex, identity] of offered.identities.entries()) {
+    const state = config.ticketSealer.open(identity.identity)
+    if (!state || !ticketFits(config, state, identity, suite, serverName)) continue
+    const schedule = new KeySchedule13(config.provider, suite.hash, state.psk)
+    const expected = binderTranscriptHash(transcript, suite.hash, clientHelloRaw)
+    checkFinished(config.provider, suite.hash, schedule.binderKey('resumption'), expected, offered.binders[identityIndex]!, 'PSK binder')
+    return { identityIndex, state }
+  }
+  return undefined
+}
+
+/** Our NewSessionTicket for a completed handshake (RFC 8446 4.6.1), or undefined when the session does not fit in a ticket. */
+export function newSessionTicket(
+  config: HandshakeConfig,
+  sealer: TicketSealer,
+  suite: Tls13CipherSuite,
+  resumptionMasterSecret: Uint8Array,
+  info: ConnectionInfo,
+): Uint8Array | undefined {
+  const { provider } = config
+  // One ticket per connection: its nonce need only be unique on this connection.
+  const ticketNonce = new Uint8Array([0])
+  const ticketAgeAdd = new Reader(provider.randomBytes(4)).u32()
+  const ticket = sealer.seal({
+    cipherSuite: suite.code,
+    psk: resumptionPsk(provider, suite.hash, resumptionMasterSecret, ticketNonce),
+    issuedAt: config.now().getTime(),
+    lifetimeSeconds: TICKET_LIFETIME_SECONDS,
+    ageAdd: ticketAgeAdd,
+    alpnProtocol: info.alpnProtocol,
+    serverName: info.serverName,
+    peerCertificates: info.peerCertificates,
+    peerVerified: info.peerVerified,
+  })
+  if (!ticket) return undefined
+  return encodeNewSessionTicket({ ticketLifetime: TICKET_LIFETIME_SECONDS, ticketAgeAdd, ticketNonce, ticket, extensions: [] })
+}

@@ -1,0 +1,98 @@
+// The server's TLS 1.3 session tickets: its own resumption state, sealed with an AEAD under a random per-context key (RFC 8446 4.6.1).
+import type { AeadKey, CryptoProvider } from '../crypto/provider.js'
+import { bytesEqual, utf8 } from '../bytes.js'
+import { Reader, Writer } from '../record/codec.js'
+
+/** What a ticket carries: everything the server needs to resume the session without keeping it. */
+export interface TicketState {
+  readonly cipherSuite: number
+  /** The resumption PSK: HKDF-Expand-Label(resumption_master_secret, "resumption", ticket_nonce, Hash.length). */
+  readonly psk: Uint8Array
+  /** When the ticket was issued, in milliseconds since the epoch (the server's `now`). */
+  readonly issuedAt: number
+  readonly lifetimeSeconds: number
+  readonly ageAdd: number
+  readonly alpnProtocol: string | undefined
+  readonly serverName: string | undefined
+  /** The client's certificates in the original handshake, and whether they were verified. */
+  readonly peerCertificates: readonly Uint8Array[]
+  readonly peerVerified: boolean
+}
+
+const FORMAT_VERSION = 1
+const KEY_NAME_LENGTH = 16
+const NONCE_LENGTH = 12
+/** The ticket field of NewSessionTicket is `opaque ticket<1..2^16-1>`. */
+const MAX_TICKET_LENGTH = 0xffff
+
+function encodeState(state: TicketState): Uint8Array {
+  const w = new Writer(512)
+  w.u8(FORMAT_VERSION).u16(state.cipherSuite).vec8(state.psk)
+  w.u32(Math.floor(state.issuedAt / 2 ** 32)).u32(state.issuedAt % 2 ** 32)
+  w.u32(state.lifetimeSeconds).u32(state.ageAdd)
+  w.vec8(utf8.encode(state.alpnProtocol ?? '')).vec16(utf8.encode(state.serverName ?? ''))
+  w.u8(state.peerVerified ? 1 : 0)
+  w.block(3, (list) => state.peerCertificates.forEach((der) => list.vec24(der)))
+  return w.finish()
+}
+
+function decodeState(bytes: Uint8Array): TicketState {
+  const r = new Reader(bytes)
+  if (r.u8('ticket format') !== FORMAT_VERSION) throw new Error('unknown ticket format')
+  const cipherSuite = r.u16()
+  const psk = r.vec8('psk', 1)
+  const issuedAt = r.u32() * 2 ** 32 + r.u32()
+  const lifetimeSeconds = r.u32()
+  const ageAdd = r.u32()
+  const alpnProtocol = utf8.decode(r.vec8()) || undefined
+  const serverName = utf8.decode(r.vec16()) || undefined
+  const peerVerified = r.u8() === 1
+  const list = new Reader(r.vec24())
+  const peerCertificates: Uint8Array[] = []
+  while (list.remaining > 0) peerCertificates.push(list.vec24('certificate', 1))
+  r.expectEnd('ticket')
+  return { cipherSuite, psk, issuedAt, lifetimeSeconds, ageAdd, alpnProtocol, serverName, peerCertificates, peerVerified }
+}
+
+/**
+ * Seals and opens our tickets: key_name (16) || nonce (12) || ChaCha20-Poly1305(state), with the key name as
+ * additional data. The key is random and lives as long as the context, so a ticket from another context (or
+ * another process) never opens: that client gets a full handshake.
+ */
+export class TicketSealer {
+  private readonly provider: CryptoProvider
+  private readonly keyName: Uint8Array
+  private readonly key: AeadKey
+
+  constructor(provider: CryptoProvider) {
+    this.provider = provider
+    const aead = provider.aead('CHACHA20-POLY1305')
+    this.keyName = provider.randomBytes(KEY_NAME_LENGTH)
+    this.key = aead.importKey(provider.randomBytes(aead.keyLength))
+  }
+
+  /** The sealed ticket, or undefined when it would not fit a NewSessionTicket (a huge client chain). */
+  seal(state: TicketState): Uint8Array | undefined {
+    const nonce = this.provider.randomBytes(NONCE_LENGTH)
+    const sealed = this.key.seal(nonce, encodeState(state), this.keyName)
+    const ticket = new Uint8Array(KEY_NAME_LENGTH + NONCE_LENGTH + sealed.length)
+    ticket.set(this.keyName)
+    ticket.set(nonce, KEY_NAME_LENGTH)
+    ticket.set(sealed, KEY_NAME_LENGTH + NONCE_LENGTH)
+    return ticket.length <= MAX_TICKET_LENGTH ? ticket : undefined
+  }
+
+  /** The state in one of our tickets; undefined for anything else (another key, tampered, malformed): never an error. */
+  open(ticket: Uint8Array): TicketState | undefined {
+    if (ticket.length < KEY_NAME_LENGTH + NONCE_LENGTH + 16) return undefined
+    // The key name is public (it is sent in clear): a plain comparison only skips tickets of other keys early.
+    if (!bytesEqual(ticket.subarray(0, KEY_NAME_LENGTH), this.keyName)) return undefined
+    const plaintext = this.key.open(ticket.subarray(KEY_NAME_LENGTH, KEY_NAME_LENGTH + NONCE_LENGTH), ticket.subarray(KEY_NAME_LENGTH + NONCE_LENGTH), this.keyName)
+    if (plaintext === null) return undefined
+    try {
+      return decodeState(plaintext)
+    } catch {
+      return undefined
+    }
+  }
+}
