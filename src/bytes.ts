@@ -51,6 +51,7 @@ export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
 /** A string usable as a Map key for `bytes` (one UTF-16 unit per byte). */
 export function bytesKey(bytes: Uint8Array): string {
   let key = ''
-  for (let i = 0; i < bytes.length; i += 4096) key += String.fromCharCode(...bytes.subarray(i, i + 4096))
+  // apply() takes the typed array as its argument list directly; a spread would iterate it (about 6x slower, and garbage).
+  for (let i = 0; i < bytes.length; i += 4096) key += String.fromCharCode.apply(null, bytes.subarray(i, i + 4096) as unknown as number[])
   return key
 }
