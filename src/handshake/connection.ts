@@ -30,6 +30,8 @@ export class Connection {
   private readonly received: Uint8Array[] = []
   private receivedBytes = 0
   private readonly pendingWrites: Uint8Array[] = []
+  /** Handshake messages of the flight being written: sent together, in as few records as fit (RFC 8446 5.1). */
+  private readonly flight: Uint8Array[] = []
   private failure: TlsError | undefined
   private sentCloseNotify = false
   private receivedCloseNotify = false
@@ -44,7 +46,10 @@ export class Connection {
     })
     const session = this.session()
     this.handshake = role === 'client' ? clientHandshake(session) : serverHandshake(session)
-    this.guard(() => this.advance(undefined))
+    this.guard(() => {
+      this.advance(undefined)
+      this.sendFlight()
+    })
   }
 
   /** True once the handshake has finished and application data can flow both ways. */
@@ -181,8 +186,16 @@ export class Connection {
   }
 
   private handleHandshakeMessage(message: HandshakeMessageIn): void {
-    if (this.handshake) return this.advance(message)
-    this.established!.handlePostHandshake(message)
+    if (this.handshake) this.advance(message)
+    else this.established!.handlePostHandshake(message)
+    this.sendFlight()
+  }
+
+  /** Puts the messages written so far into records under the current write keys. */
+  private sendFlight(): void {
+    if (this.flight.length === 0) return
+    this.records.send(ContentType.handshake, this.flight.length === 1 ? this.flight[0]! : concat(...this.flight))
+    this.flight.length = 0
   }
 
   private handleChangeCipherSpec(fragment: Uint8Array): void {
@@ -244,6 +257,7 @@ export class Connection {
       if (!(cause instanceof TlsError) && cause instanceof Error) error.cause = cause
       this.failure = error
       this.handshake = undefined
+      this.flight.length = 0
       if (!(error instanceof TlsAlertReceivedError)) {
         try {
           this.records.send(ContentType.alert, encodeAlert(AlertLevel.fatal, AlertDescription[error.alert]))
@@ -258,9 +272,17 @@ export class Connection {
   private session(): HandshakeSession {
     return {
       config: this.config,
-      sendHandshake: (raw) => this.records.send(ContentType.handshake, raw),
-      sendChangeCipherSpec: () => this.records.send(ContentType.change_cipher_spec, new Uint8Array([1])),
-      sendWarningAlert: (description) => this.records.send(ContentType.alert, encodeAlert(AlertLevel.warning, description)),
+      sendHandshake: (raw) => {
+        this.flight.push(raw)
+      },
+      sendChangeCipherSpec: () => {
+        this.sendFlight()
+        this.records.send(ContentType.change_cipher_spec, new Uint8Array([1]))
+      },
+      sendWarningAlert: (description) => {
+        this.sendFlight()
+        this.records.send(ContentType.alert, encodeAlert(AlertLevel.warning, description))
+      },
       setVersion: (version) => {
         this.version = version
       },
@@ -268,8 +290,12 @@ export class Connection {
         if (this.reassembler.hasPending) throw new TlsError('unexpected_message', 'handshake message spans a key change')
         this.records.setReadProtection(protection)
       },
-      setWriteProtection: (protection: RecordProtection) => this.records.setWriteProtection(protection),
+      setWriteProtection: (protection: RecordProtection) => {
+        this.sendFlight()
+        this.records.setWriteProtection(protection)
+      },
       complete: (established) => {
+        this.sendFlight()
         this.established = established
         this.flushPendingWrites()
       },
