@@ -43,8 +43,15 @@ export function deriveSecret(provider: CryptoProvider, hash: HashName, secret: U
 }
 
 /** Hash("") : the transcript hash of no messages, used by Derive-Secret(., "derived", "") and the binder keys. */
+const emptyHashes = new WeakMap<CryptoProvider, Map<HashName, Uint8Array>>()
+
+/** Hash(""), which Derive-Secret needs several times per handshake: computed once per provider and hash. */
 export function emptyHash(provider: CryptoProvider, hash: HashName): Uint8Array {
-  return provider.hash(hash).digest(new Uint8Array(0))
+  let byHash = emptyHashes.get(provider)
+  if (!byHash) emptyHashes.set(provider, (byHash = new Map()))
+  let digest = byHash.get(hash)
+  if (!digest) byHash.set(hash, (digest = provider.hash(hash).digest(new Uint8Array(0))))
+  return digest
 }
 
 /** A record protection key and its write_iv (RFC 8446 7.3). */

@@ -2,7 +2,7 @@
 import type { CryptoProvider } from '../crypto/provider.js'
 import { Tls12RecordProtection } from '../record/tls12-protection.js'
 import { decodeFinished, encodeFinished } from './messages/finished.js'
-import { tls12CheckFinished, tls12ExtendedMasterSecret, tls12KeyBlock, tls12MasterSecret, tls12VerifyData } from './prf.js'
+import { type Tls12KeyBlock, tls12CheckFinished, tls12ExtendedMasterSecret, tls12KeyBlock, tls12MasterSecret, tls12VerifyData } from './prf.js'
 import type { Tls12CipherSuite } from '../policy/suites.js'
 import type { Transcript } from './transcript.js'
 
@@ -13,6 +13,8 @@ export interface Tls12Session {
   readonly clientRandom: Uint8Array
   readonly serverRandom: Uint8Array
   readonly extendedMasterSecret: boolean
+  /** The write keys of both directions, expanded once (RFC 5246 6.3). */
+  readonly keyBlock: Tls12KeyBlock
 }
 
 /**
@@ -31,12 +33,13 @@ export function deriveTls12Session(
   const masterSecret = extendedMasterSecret
     ? tls12ExtendedMasterSecret(provider, suite.hash, preMasterSecret, transcript.hash())
     : tls12MasterSecret(provider, suite.hash, preMasterSecret, clientRandom, serverRandom)
-  return { suite, masterSecret, clientRandom, serverRandom, extendedMasterSecret }
+  const keyBlock = tls12KeyBlock(provider, suite, masterSecret, clientRandom, serverRandom)
+  return { suite, masterSecret, clientRandom, serverRandom, extendedMasterSecret, keyBlock }
 }
 
 /** Record protection for one direction, from the key block (RFC 5246 6.3). */
 export function protection12(provider: CryptoProvider, session: Tls12Session, writer: 'client' | 'server'): Tls12RecordProtection {
-  const keys = tls12KeyBlock(provider, session.suite, session.masterSecret, session.clientRandom, session.serverRandom)
+  const keys = session.keyBlock
   return writer === 'client'
     ? new Tls12RecordProtection(provider, session.suite.aead, keys.clientWriteKey, keys.clientWriteIv)
     : new Tls12RecordProtection(provider, session.suite.aead, keys.serverWriteKey, keys.serverWriteIv)
