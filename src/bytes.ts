@@ -2,6 +2,11 @@
 
 /** Concatenates byte arrays. */
 export function concat(...parts: Uint8Array[]): Uint8Array {
+  return concatAll(parts)
+}
+
+/** Concatenates a list of byte arrays of any length (no argument spreading). */
+export function concatAll(parts: readonly Uint8Array[]): Uint8Array {
   let n = 0
   for (const p of parts) n += p.length
   const out = new Uint8Array(n)

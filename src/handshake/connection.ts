@@ -6,7 +6,7 @@ import { ContentType, MAX_PLAINTEXT } from '../record/content.js'
 import { HandshakeReassembler } from '../record/handshake-reassembler.js'
 import type { RecordProtection } from '../record/protection.js'
 import { RecordLayer } from '../record/record-layer.js'
-import { concat } from '../bytes.js'
+import { concat, concatAll } from '../bytes.js'
 import { clientHandshake } from './client.js'
 import type { HandshakeInput, HandshakeMessageIn, Step } from './flow.js'
 import { HandshakeType } from './registry.js'
@@ -131,7 +131,7 @@ export class Connection {
 
   /** Application data received so far (and not read before). */
   read(): Uint8Array {
-    const out = this.received.length === 1 ? this.received[0]! : concat(...this.received)
+    const out = this.received.length === 1 ? this.received[0]! : concatAll(this.received)
     this.received.length = 0
     this.receivedBytes = 0
     return out

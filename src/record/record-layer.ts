@@ -3,6 +3,7 @@ import { TlsError } from '../errors.js'
 import { ContentType, MAX_PLAINTEXT } from './content.js'
 import { RecordDeframer } from './deframer.js'
 import { PlaintextProtection, type OpenedRecord, type RecordProtection } from './protection.js'
+import { concatAll } from '../bytes.js'
 
 export interface RecordLayerOptions {
   /** The largest content sent per record (default 2^14); see `setMaxSendFragment`. */
@@ -103,16 +104,8 @@ export class RecordLayer {
   /** Everything queued for the wire, emptying the queue (an empty array when nothing is queued). */
   takeOutgoing(): Uint8Array {
     const records = this.outgoing.splice(0)
-    const total = this.outgoingBytes
     this.outgoingBytes = 0
-    if (records.length === 1) return records[0]!
-    const out = new Uint8Array(total)
-    let at = 0
-    for (const record of records) {
-      out.set(record, at)
-      at += record.length
-    }
-    return out
+    return records.length === 1 ? records[0]! : concatAll(records)
   }
 }
 

@@ -21,6 +21,7 @@
 //   --crlf), so bulk transfers against gnutls-serv use text lines, or gnutls-cli talks to s_server instead.
 import { type Server, type TLSSocket, connect as tlsConnect, createServer as createTlsServer } from 'node:tls'
 import type { ConnectionOptions, TlsOptions } from 'node:tls'
+import type { Duplex } from 'node:stream'
 import { existsSync } from 'node:fs'
 import { OutputBuffer } from './output.js'
 import { freePort, waitUntilListening } from './ports.js'
@@ -122,13 +123,16 @@ export function runGnutlsClient(args: string[], options: ClientPeerOptions): Pro
 const openNodeResources = new Set<{ close(): Promise<void> }>()
 
 /** A node:tls socket with its received bytes collected from the first moment. */
-export class SocketPeer {
+export class SocketPeer<S extends Duplex = TLSSocket> {
   readonly received: OutputBuffer
   /** The socket's error, if it failed. */
   error: Error | null = null
-  private readonly closed: Promise<void>
+  protected readonly closed: Promise<void>
 
-  constructor(readonly socket: TLSSocket, name: string) {
+  constructor(
+    readonly socket: S,
+    readonly name: string,
+  ) {
     this.received = new OutputBuffer(name)
     socket.on('data', (chunk: Buffer) => this.received.append(chunk))
     socket.on('end', () => this.received.close(`${name}: the peer ended the stream`))
@@ -150,13 +154,18 @@ export class SocketPeer {
 
   /** Half-closes: sends close_notify and FIN, keeps reading. */
   end(timeoutMs = 5_000): Promise<void> {
-    return withTimeout(new Promise<void>((resolve) => this.socket.end(() => resolve())), timeoutMs, 'ending the TLS socket')
+    return withTimeout(new Promise<void>((resolve) => this.socket.end(() => resolve())), timeoutMs, `${this.name}: ending`)
+  }
+
+  /** Resolves when the socket has closed (after an error or the peer's close). */
+  waitForClose(timeoutMs = 10_000): Promise<void> {
+    return withTimeout(this.closed, timeoutMs, `${this.name}: waiting for close`)
   }
 
   /** Destroys the socket and waits for it to close. */
   async close(): Promise<void> {
     this.socket.destroy()
-    await withTimeout(this.closed, 5_000, 'closing the TLS socket')
+    await withTimeout(this.closed, 5_000, `${this.name}: closing`)
   }
 }
 

@@ -10,7 +10,7 @@ import type { NamedGroupName } from '../../src/crypto/provider.js'
 import { type ConnectOptions, connect, createServer, type ServerOptions, type TlsSocket } from '../../src/transport/node.js'
 import { OutputBuffer } from '../helpers/output.js'
 import { type Chain, makeChain, makeClientChain, type PkiKeyType } from '../helpers/pki.js'
-import { disposePeers, type SocketPeer } from '../helpers/peers.js'
+import { disposePeers, SocketPeer } from '../helpers/peers.js'
 import type { PeerProcess } from '../helpers/processes.js'
 import { withTimeout } from '../helpers/timeouts.js'
 
@@ -112,53 +112,11 @@ export async function sendLine(from: Endpoint, to: Endpoint, text: string): Prom
 const openOurs = new Set<{ close(): Promise<void> }>()
 
 /** Our TlsSocket with everything it received collected, and bounded waits. */
-export class OurSocket implements Endpoint {
-  readonly received: OutputBuffer
-  error: Error | null = null
-  private readonly closed: Promise<void>
-
-  constructor(
-    readonly socket: TlsSocket,
-    readonly name: string,
-  ) {
-    this.received = new OutputBuffer(name)
-    socket.on('data', (chunk: Buffer) => this.received.append(chunk))
-    socket.on('end', () => this.received.close(`${name}: the peer ended the stream`))
-    socket.on('error', (error) => {
-      this.error = error
-      this.received.close(`${name}: ${error.message}`)
-    })
-    this.closed = new Promise((resolve) => socket.once('close', () => resolve()))
-    void this.closed.then(() => {
-      this.received.close(`${name}: closed`)
-      openOurs.delete(this)
-    })
-    openOurs.add(this)
-  }
-
+export class OurSocket extends SocketPeer<TlsSocket> implements Endpoint {
   get info() {
     const info = this.socket.info
     if (!info) throw new Error(`${this.name}: no handshake info`)
     return info
-  }
-
-  write(data: Uint8Array | string): Promise<void> {
-    return new Promise((resolve, reject) => this.socket.write(data, (error) => (error ? reject(error) : resolve())))
-  }
-
-  /** Sends close_notify and FIN; reading goes on. */
-  end(): Promise<void> {
-    return withTimeout(new Promise<void>((resolve) => this.socket.end(() => resolve())), 5_000, `${this.name}: ending`)
-  }
-
-  /** Resolves when the socket has closed (after an error or the peer's close). */
-  waitForClose(timeoutMs = 10_000): Promise<void> {
-    return withTimeout(this.closed, timeoutMs, `${this.name}: waiting for close`)
-  }
-
-  async close(): Promise<void> {
-    this.socket.destroy()
-    await withTimeout(this.closed, 5_000, `${this.name}: closing`)
   }
 }
 
