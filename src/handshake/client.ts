@@ -91,6 +91,7 @@ function negotiatedVersion(session: HandshakeSession, offer: ClientOffer, hello:
     if (offer.helloRetrySuite !== undefined && offer.helloRetrySuite !== hello.cipherSuite) throw new TlsError('illegal_parameter', 'ServerHello changed the cipher suite chosen in HelloRetryRequest')
     return TLS13
   }
+  if (offer.helloRetrySuite !== undefined) throw new TlsError('illegal_parameter', 'a TLS 1.2 ServerHello after a TLS 1.3 HelloRetryRequest')
   if (hello.legacyVersion !== TLS12 || !offer.offersTls12) {
     throw new TlsPolicyError('versions', 'protocol_version', describeVersion(hello.legacyVersion), `${versionNames[policy.minVersion]}-${versionNames[policy.maxVersion]}`)
   }

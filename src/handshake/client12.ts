@@ -80,6 +80,8 @@ class ClientHandshakeState12 extends HandshakeState {
   private *readServerCertificate(): Step {
     const message = yield* expectMessage(HandshakeType.certificate)
     this.peerChain = [...decodeCertificateTls12(message.body).certificateList]
+    // RFC 5246 7.4.2: the server's Certificate carries its chain; an empty one is malformed for a server.
+    if (this.peerChain.length === 0) throw new TlsError('decode_error', 'the server sent an empty Certificate')
     this.verified = verifyPeerCertificates(this.config, this.peerChain, 'serverAuth', TLS12)
     if (!keyFitsSuite(this.verified!.leaf.publicKey, this.suite))
       throw new TlsError('illegal_parameter', `the server's ${this.verified!.leaf.publicKey.type} key cannot authenticate ${this.suite.name}`)

@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { TlsAlertReceivedError, TlsConfigError, TlsError } from '../errors.js'
 import { AeadProtection } from '../record/aead-protection.js'
-import { utf8 } from '../bytes.js'
+import { concat, utf8 } from '../bytes.js'
 import { type Chain, cleanupPki, makeChain, makeClientChain } from '../../test/helpers/pki.js'
 import { runPair } from '../../test/helpers/pair.js'
 import type { Connection } from './connection.js'
@@ -176,14 +176,75 @@ describe('TLS 1.3 specifics', () => {
   })
 })
 
+describe('closing and floods', () => {
+  it('delivers data written and closed before the handshake finished, then the close_notify, both versions', () => {
+    for (const maxVersion of ['TLSv1.3', 'TLSv1.2'] as const) {
+      const { client, server } = pair({ maxVersion })
+      client.write(utf8.encode('said early'))
+      client.close()
+      expect(runPair(client, server)).toEqual({})
+      expect(utf8.decode(server.read())).toBe('said early')
+      expect(server.peerClosed).toBe(true)
+    }
+  })
+
+  it('ends a handshake the peer closes with close_notify instead of waiting forever', () => {
+    const { client, server } = pair()
+    server.takeOutgoing()
+    server.close()
+    // The server has not finished its handshake: its close_notify goes out once the handshake would complete,
+    // so inject one by hand, as a peer giving up would send it.
+    let error: unknown
+    try {
+      client.receive(new Uint8Array([21, 3, 3, 0, 2, 1, 0]))
+    } catch (e) {
+      error = e
+    }
+    expect(error).toBeInstanceOf(TlsAlertReceivedError)
+    expect(error).toMatchObject({ received: 'close_notify' })
+  })
+
+  it('ignores whatever follows the peer close_notify (RFC 8446 6.1)', () => {
+    const { client, server } = connected()
+    server.close()
+    const closing = server.takeOutgoing()
+    client.receive(concat(closing, new Uint8Array([23, 3, 3, 0, 20, ...new Uint8Array(20)])))
+    expect(client.peerClosed).toBe(true)
+    expect(client.error).toBeUndefined()
+    expect(client.read()).toHaveLength(0)
+  })
+
+  it('refuses KeyUpdate after close(), and sends no answer to a KeyUpdate once closed', () => {
+    const { client, server } = connected()
+    client.close()
+    expect(() => client.updateKeys()).toThrow(expect.objectContaining({ code: 'ERR_TLS_WRITE_AFTER_CLOSE' }))
+    runPair(client, server)
+    server.updateKeys(true)
+    client.receive(server.takeOutgoing())
+    expect(client.takeOutgoing()).toHaveLength(0)
+    expect(client.error).toBeUndefined()
+  })
+
+  it('bounds post-handshake messages that carry no data: a KeyUpdate flood is refused', () => {
+    const { client, server } = connected()
+    for (let i = 0; i < 40; i++) server.updateKeys(false)
+    const result = runPair(client, server)
+    expect(result.clientError).toMatchObject({ alert: 'unexpected_message' })
+    expect(String((result.clientError as Error).message)).toMatch(/post-handshake message/)
+  })
+})
+
 describe('configuration', () => {
   it('needs trust anchors for a verifying client: no ca and no default roots is a config error', () => {
     expect(() => createDefaultContext('server-auth', {})).toThrow(TlsConfigError)
   })
 
-  it('needs a server name when the host name is checked', () => {
+  it('needs a server name when the host name is checked, and a valid one', () => {
     const context = createDefaultContext('server-auth', { ca: chain.rootPem })
     expect(() => context.client()).toThrow(/serverName/)
+    for (const bad of ['has space.example', 'bücher.example', 'tab\there.example'])
+      expect(() => context.client({ serverName: bad })).toThrow(expect.objectContaining({ option: 'serverName' }))
+    expect(() => context.client({ serverName: '127.0.0.1' })).not.toThrow()
   })
 })
 

@@ -9,9 +9,9 @@ import { RecordLayer } from '../record/record-layer.js'
 import { concat, concatAll } from '../bytes.js'
 import { clientHandshake } from './client.js'
 import type { HandshakeInput, HandshakeMessageIn, Step } from './flow.js'
-import { HandshakeType } from './registry.js'
+import { maxHandshakeBodySize } from './messages/limits.js'
 import { serverHandshake } from './server.js'
-import type { ConnectionInfo, Established, HandshakeConfig, HandshakeSession } from './session.js'
+import type { ConnectionInfo, Established, HandshakeConfig, HandshakeSession, SessionTicketInfo } from './session.js'
 
 export type ConnectionState = 'handshaking' | 'open' | 'closed' | 'failed'
 
@@ -42,7 +42,7 @@ export class Connection {
     this.config = config
     this.records = new RecordLayer()
     this.reassembler = new HandshakeReassembler({
-      maxMessageSize: (type) => (type === HandshakeType.certificate ? LIMITS.maxCertificateMessage : LIMITS.maxHandshakeMessage),
+      maxMessageSize: maxHandshakeBodySize,
     })
     const session = this.session()
     this.handshake = role === 'client' ? clientHandshake(session) : serverHandshake(session)
@@ -78,7 +78,7 @@ export class Connection {
     return this.receivedCloseNotify
   }
 
-  /** Bytes of application data received and not yet read (transports use it for back-pressure). */
+  /** Bytes of application data received and not yet taken by `read()`. */
   get bufferedPlaintext(): number {
     return this.receivedBytes
   }
@@ -86,10 +86,8 @@ export class Connection {
   /** Feeds bytes from the network. Throws the TlsError that ended the connection (its alert is queued to send). */
   receive(data: Uint8Array): void {
     if (this.failure) throw this.failure
-    if (this.receivedCloseNotify) {
-      if (data.length > 0) this.guard(() => { throw new TlsError('unexpected_message', 'data received after close_notify') })
-      return
-    }
+    // RFC 8446 6.1: whatever follows the peer's close_notify is ignored.
+    if (this.receivedCloseNotify) return
     this.guard(() => {
       this.records.receive(data)
       for (let record = this.records.nextRecord(); record; record = this.records.nextRecord()) {
@@ -137,10 +135,17 @@ export class Connection {
     return out
   }
 
-  /** Sends close_notify; reading stays possible until the peer's close_notify arrives. */
+  /**
+   * Sends close_notify; reading stays possible until the peer's close_notify arrives. During the handshake
+   * it is sent once the handshake completes, after the data already written.
+   */
   close(): void {
     if (this.sentCloseNotify || this.failure) return
     this.sentCloseNotify = true
+    if (this.established) this.sendCloseNotify()
+  }
+
+  private sendCloseNotify(): void {
     this.records.send(ContentType.alert, encodeAlert(AlertLevel.warning, AlertDescription.close_notify))
   }
 
@@ -150,25 +155,28 @@ export class Connection {
     if (!this.established) throw new TlsError('internal_error', 'updateKeys() before the handshake completed', 'ERR_TLS_NOT_READY')
     // A misuse, not a protocol failure: the connection stays sound.
     if (this.version !== TLS13) throw new TlsError('internal_error', 'KeyUpdate exists only in TLS 1.3', 'ERR_TLS_KEY_UPDATE_TLS12')
+    if (this.sentCloseNotify) throw new TlsError('internal_error', 'updateKeys() after close()', 'ERR_TLS_WRITE_AFTER_CLOSE')
     const established = this.established
     this.guard(() => established.updateKeys(requestPeerUpdate))
   }
 
   /** Keying material exporter: RFC 8446 section 7.5 for TLS 1.3, RFC 5705 for TLS 1.2. */
   exportKeyingMaterial(label: string, context: Uint8Array | undefined, length: number): Uint8Array {
+    if (this.failure) throw this.failure
     if (!this.established) throw new TlsError('internal_error', 'exportKeyingMaterial() before the handshake completed', 'ERR_TLS_NOT_READY')
     return this.established.exportKeyingMaterial(label, context, length)
   }
 
   /** Session tickets the server sent (kept for a later resumption; never an error). */
-  get tickets(): readonly Established['tickets'][number][] {
-    return this.established?.tickets ?? []
+  get tickets(): readonly SessionTicketInfo[] {
+    return (this.established?.tickets ?? []).map(({ secret: _secret, ...visible }) => visible)
   }
 
   private handleRecord(type: number, fragment: Uint8Array): void {
     switch (type) {
       case ContentType.handshake:
-        this.nonDataInARow = 0
+        // After the handshake, KeyUpdate, NewSessionTicket and refused renegotiations cost us work each: bounded.
+        if (!this.handshake) this.countNonData('post-handshake message')
         this.reassembler.push(fragment)
         for (let message = this.reassembler.next(); message; message = this.reassembler.next()) {
           this.handleHandshakeMessage({ kind: 'handshake', msgType: message.msgType, body: message.body, raw: message.raw })
@@ -211,6 +219,8 @@ export class Connection {
     const alert = decodeAlert(fragment)
     if (alert.description === AlertDescription.close_notify) {
       if (this.reassembler.hasPending) throw new TlsError('unexpected_message', 'close_notify inside a handshake message')
+      // A handshake the peer closes will never complete: end it rather than wait forever.
+      if (!this.established) throw new TlsAlertReceivedError(AlertDescription.close_notify)
       this.receivedCloseNotify = true
       return
     }
@@ -270,6 +280,7 @@ export class Connection {
   }
 
   private session(): HandshakeSession {
+    const connection = this
     return {
       config: this.config,
       sendHandshake: (raw) => {
@@ -298,6 +309,10 @@ export class Connection {
         this.sendFlight()
         this.established = established
         this.flushPendingWrites()
+        if (this.sentCloseNotify) this.sendCloseNotify()
+      },
+      get writeClosed() {
+        return connection.sentCloseNotify
       },
     }
   }

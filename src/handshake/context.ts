@@ -7,7 +7,9 @@ import { TlsConfigError } from '../errors.js'
 import { buildPolicy, formatPolicy, type PolicyOptions, type TlsPolicy } from '../policy/policy.js'
 import { TrustStore } from '../x509/trust-store.js'
 import { insecureNoVerification, type PeerCertificateVerifier, webPkiVerifier } from '../x509/verifier.js'
+import { isIpLiteral } from './client-hello.js'
 import { Connection } from './connection.js'
+import { checkHostName } from './extensions/server-name.js'
 import { SessionCache } from './session-cache.js'
 import { TicketSealer } from './tickets.js'
 import type { CertifiedKey, HandshakeConfig } from './session.js'
@@ -183,8 +185,17 @@ export class TlsContext {
   client(options: ClientConnectionOptions = {}): Connection {
     if (this.policy.role !== 'client') throw new TlsConfigError('purpose', "client() needs a 'server-auth' context")
     const serverName = options.serverName
-    if (serverName !== undefined && (typeof serverName !== 'string' || serverName.length === 0 || serverName.length > 253))
-      throw new TlsConfigError('serverName', 'must be a non-empty host name or IP address')
+    if (serverName !== undefined) {
+      if (typeof serverName !== 'string' || serverName.length === 0 || serverName.length > 253)
+        throw new TlsConfigError('serverName', 'must be a non-empty host name or IP address')
+      if (!isIpLiteral(serverName)) {
+        try {
+          checkHostName(serverName.replace(/\.$/, ''), 'internal_error')
+        } catch (e) {
+          throw new TlsConfigError('serverName', e instanceof Error ? e.message : String(e))
+        }
+      }
+    }
     if (this.policy.checkHostname && !serverName)
       throw new TlsConfigError('serverName', 'is required when checkHostname is on (or set checkHostname: false explicitly)')
     return new Connection('client', this.config(serverName))

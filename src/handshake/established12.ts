@@ -45,6 +45,9 @@ export class Established12 implements Established {
 
   exportKeyingMaterial(label: string, context: Uint8Array | undefined, length: number): Uint8Array {
     if (!Number.isInteger(length) || length < 0 || length > 16384) throw new TlsError('internal_error', 'exporter length must be 0..16384')
+    // RFC 7627 5.4: without the extended master secret, keying material is not bound to this session.
+    if (!this.secrets.extendedMasterSecret)
+      throw new TlsError('internal_error', 'no exporter on a TLS 1.2 connection without the extended master secret (RFC 7627 5.4)', 'ERR_TLS_EXPORTER_WITHOUT_EMS')
     const { suite, masterSecret, clientRandom, serverRandom } = this.secrets
     return tls12ExportKeyingMaterial(this.session.config.provider, suite.hash, masterSecret, clientRandom, serverRandom, label, context, length)
   }

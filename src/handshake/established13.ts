@@ -54,7 +54,8 @@ export class Established13 implements Established {
     const { provider } = this.session.config
     this.readSecret = nextApplicationTrafficSecret(provider, this.suite.hash, this.readSecret)
     this.session.setReadProtection(protectionFor(provider, this.suite, this.readSecret))
-    if (requestUpdate) this.updateKeys(false)
+    // One answer per request, and none once our side is closed (RFC 8446 4.6.3).
+    if (requestUpdate && !this.session.writeClosed) this.updateKeys(false)
   }
 
   /** RFC 8446 4.6.1: keep the ticket with the PSK it stands for; a bad ticket never fails the connection. */

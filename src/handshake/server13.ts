@@ -73,7 +73,8 @@ class ServerHandshakeState13 extends HandshakeState {
     this.transcript.setHash(parameters.suite.hash)
     if (!parameters.clientShare) {
       clientHelloRaw = yield* this.helloRetry(parameters, clientHelloRaw)
-      parameters = this.chooseParameters()
+      // Everything but the key share was settled by the HelloRetryRequest (RFC 8446 4.1.4).
+      parameters = { ...parameters, clientShare: clientShares(this.hello)[0] }
     }
     // The binder covers the transcript before this ClientHello: check it, then hash the hello.
     this.resumption = checkForResumption(this.config, this.transcript, this.hello, clientHelloRaw, parameters.suite, parameters.serverName)
@@ -147,6 +148,7 @@ class ServerHandshakeState13 extends HandshakeState {
     const shares = clientShares(second)
     if (shares.length !== 1 || shares[0]!.group !== namedGroupCode(parameters.group))
       throw new TlsError('illegal_parameter', 'the second ClientHello must carry exactly one key share, for the group we asked for')
+    if (!clientGroups(second).includes(parameters.group)) throw new TlsError('illegal_parameter', 'the second ClientHello no longer lists the group we asked for')
   }
 
   private sendCompatibilityChangeCipherSpec(): void {

@@ -27,6 +27,9 @@ export interface StoredTicket {
   readonly serverName?: string
 }
 
+/** What `conn.tickets` shows of a ticket: everything but the secret it stands for. */
+export type SessionTicketInfo = Omit<StoredTicket, 'secret'>
+
 /** Everything a handshake reads; assembled by the context from validated options. */
 export interface HandshakeConfig {
   readonly policy: TlsPolicy
@@ -73,7 +76,7 @@ export interface Established {
   updateKeys(requestPeerUpdate: boolean): void
   /** RFC 8446 7.5 / RFC 5705 keying material exporter. */
   exportKeyingMaterial(label: string, context: Uint8Array | undefined, length: number): Uint8Array
-  /** Called for each record protected, so TLS 1.3 can update keys before the AEAD limits. */
+  /** Session tickets the server sent (bounded). */
   readonly tickets: StoredTicket[]
 }
 
@@ -90,6 +93,8 @@ export interface HandshakeSession {
   /** Switches read keys; refused (unexpected_message) if a partial handshake message is buffered. */
   setReadProtection(protection: RecordProtection): void
   setWriteProtection(protection: RecordProtection): void
+  /** We sent close_notify: nothing more may be written (not even an answer to a KeyUpdate). */
+  readonly writeClosed: boolean
   /** The handshake is done: application data may flow. */
   complete(established: Established): void
 }

@@ -54,16 +54,12 @@ export const CONTEXT_DEFAULTS = {
 
 /** Handshake-level bounds on what a peer controls. */
 export const LIMITS = {
-  /** Largest handshake message other than Certificate. */
-  maxHandshakeMessage: 64 * 1024,
-  /** Largest Certificate message (a long chain of RSA-4096 certificates fits). */
-  maxCertificateMessage: 256 * 1024,
-  /** Certificates accepted in one Certificate message. */
-  maxCertificates: 16,
   /** NewSessionTickets kept per connection. */
   maxStoredTickets: 8,
-  /** Warning alerts / empty records / KeyUpdates in a row before we call it a flood. */
+  /**
+   * Records and messages that carry no application data, in a row, before we call it a flood: warning alerts,
+   * empty records, ChangeCipherSpec, and post-handshake messages (KeyUpdate, NewSessionTicket, HelloRequest).
+   * Message sizes and counts inside messages are bounded in src/handshake/messages/limits.ts.
+   */
   maxConsecutiveNonData: 32,
-  /** Buffered application data read but not yet consumed before we stop reading (back-pressure). */
-  maxBufferedPlaintext: 1024 * 1024,
 }

@@ -16,17 +16,20 @@ export class TlsSocket extends Duplex {
   private announced = false
   private ended = false
 
-  constructor(socket: net.Socket, connection: Connection) {
-    super({ allowHalfOpen: true })
+  /**
+   * With `allowHalfOpen` false (the default, as in node:tls) we answer the peer's close with our own once what is
+   * queued has gone out; true keeps our side writable (TLS 1.3 half-close) until `end()`.
+   */
+  constructor(socket: net.Socket, connection: Connection, allowHalfOpen = false) {
+    super({ allowHalfOpen })
     this.socket = socket
     this.connection = connection
     socket.on('data', (chunk: Buffer) => this.onSocketData(chunk))
     socket.on('end', () => this.onSocketEnd())
-    socket.on('error', (err) => this.destroy(err))
+    socket.on('error', (err) => this.destroy(transportError(err)))
     socket.on('close', () => {
       if (!this.destroyed) this.destroy()
     })
-    socket.on('drain', () => this.emit('socketDrain'))
     this.flush()
   }
 
@@ -82,8 +85,7 @@ export class TlsSocket extends Duplex {
     try {
       this.connection.receive(chunk)
     } catch (err) {
-      this.flush() // the alert
-      this.socket.end()
+      this.flush() // the alert; _destroy lets it drain
       this.destroy(err as TlsError)
       return
     }
@@ -116,6 +118,20 @@ export class TlsSocket extends Duplex {
     if (this.socket.isPaused()) this.socket.resume()
   }
 
+  /** Resolves once the handshake has completed; rejects if the stream fails or closes first. */
+  private secured(callback: (error?: Error | null) => void): void {
+    if (this.connection.handshakeComplete) return callback()
+    const done = (error?: Error | null) => {
+      this.off('secure', onSecure)
+      this.off('close', onClose)
+      callback(error)
+    }
+    const onSecure = () => done()
+    const onClose = () => done(this.connection.error ?? new TlsError('handshake_failure', 'closed during the handshake', 'ERR_TLS_CONNECTION_CLOSED'))
+    this.once('secure', onSecure)
+    this.once('close', onClose)
+  }
+
   override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
     try {
       this.connection.write(chunk)
@@ -123,21 +139,43 @@ export class TlsSocket extends Duplex {
       callback(err as Error)
       return
     }
-    if (this.flush()) callback()
-    else this.socket.once('drain', () => callback())
+    // Before the handshake the data waits inside the Connection: hold the writer until it can go out.
+    this.secured((error) => {
+      if (error) return callback(error)
+      const out = this.connection.takeOutgoing()
+      if (out.length === 0 || this.socket.destroyed) return callback()
+      // The socket's own callback fires once it has taken the bytes: back-pressure without 'drain' listeners.
+      this.socket.write(out, (err) => callback(err ? transportError(err) : null))
+    })
   }
 
   override _final(callback: (error?: Error | null) => void): void {
-    this.connection.close()
-    this.flush()
-    this.socket.end()
-    callback()
+    // close_notify goes after the handshake and the data written before it; then the TCP half-close.
+    this.secured((error) => {
+      if (error) return callback(error)
+      this.connection.close()
+      this.flush()
+      this.socket.end()
+      callback()
+    })
   }
 
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
-    if (!this.socket.destroyed) this.socket.destroy()
+    // An alert may still be queued on the socket: let it drain before the socket goes.
+    if (!this.socket.destroyed) {
+      if (error) this.socket.destroySoon()
+      else this.socket.destroy()
+    }
     callback(error)
   }
+}
+
+/** A socket error as a TlsError (code ERR_TLS_TRANSPORT), so every error a TlsSocket emits is one. */
+function transportError(err: Error): TlsError {
+  if (err instanceof TlsError) return err
+  const error = new TlsError('internal_error', `transport: ${err.message}`, 'ERR_TLS_TRANSPORT')
+  error.cause = err
+  return error
 }
 
 export interface ConnectOptions extends ContextOptions {
@@ -148,6 +186,8 @@ export interface ConnectOptions extends ContextOptions {
   /** A context to reuse; when absent one is made from the other options. */
   context?: TlsContext
   socket?: net.Socket
+  /** Keep writing after the server closed (TLS 1.3 half-close); false by default, as in node:tls. */
+  allowHalfOpen?: boolean
 }
 
 /** Python semantics with Node's trust: no `ca` given → the system / Node bundled roots. */
@@ -156,7 +196,7 @@ export function createDefaultContext(purpose: 'server-auth' | 'client-auth', opt
 }
 
 function contextOptions(options: ConnectOptions): ContextOptions {
-  const { host: _h, port: _p, servername: _s, context: _c, socket: _k, ...rest } = options
+  const { host: _h, port: _p, servername: _s, context: _c, socket: _k, allowHalfOpen: _a, ...rest } = options
   return rest
 }
 
@@ -166,8 +206,9 @@ export function connect(options: ConnectOptions, onSecureConnect?: () => void): 
   const context = options.context ?? createDefaultContext('server-auth', contextOptions(options))
   const serverName = options.servername ?? host
   const connection = context.client({ serverName })
-  const socket = options.socket ?? net.connect({ host, port: options.port })
-  const tls = new TlsSocket(socket, connection)
+  // TCP half-close stays possible underneath, so our close_notify can follow data written after the peer's FIN.
+  const socket = options.socket ?? net.connect({ host, port: options.port, allowHalfOpen: true })
+  const tls = new TlsSocket(socket, connection, options.allowHalfOpen)
   if (onSecureConnect) tls.once('secureConnect', onSecureConnect)
   return tls
 }
@@ -176,6 +217,8 @@ export interface ServerOptions extends ContextOptions {
   context?: TlsContext
   /** A client that has not completed its handshake after this many milliseconds is dropped (node:tls's default too). */
   handshakeTimeout?: number
+  /** Keep writing after a client closed (TLS 1.3 half-close); false by default, as in node:tls. */
+  allowHalfOpen?: boolean
 }
 
 /** A TCP server whose connections are TLS: `secureConnection` per handshake, `tlsClientError` per failure. */
@@ -183,21 +226,23 @@ export class TlsServer extends EventEmitter {
   readonly server: net.Server
   readonly context: TlsContext
   private readonly handshakeTimeout: number
+  private readonly allowHalfOpen: boolean
 
   constructor(options: ServerOptions, listener?: (socket: TlsSocket) => void) {
     super()
-    const { context, handshakeTimeout = 120_000, ...rest } = options
+    const { context, handshakeTimeout = 120_000, allowHalfOpen = false, ...rest } = options
+    this.allowHalfOpen = allowHalfOpen
     if (!Number.isFinite(handshakeTimeout) || handshakeTimeout <= 0) throw new TlsConfigError('handshakeTimeout', 'must be a positive number of milliseconds')
     this.handshakeTimeout = handshakeTimeout
     this.context = context ?? createDefaultContext('client-auth', rest)
     if (listener) this.on('secureConnection', listener)
-    this.server = net.createServer((socket) => this.accept(socket))
+    this.server = net.createServer({ allowHalfOpen: true }, (socket) => this.accept(socket))
     this.server.on('error', (err) => this.emit('error', err))
     this.server.on('close', () => this.emit('close'))
   }
 
   private accept(socket: net.Socket): void {
-    const tls = new TlsSocket(socket, this.context.server())
+    const tls = new TlsSocket(socket, this.context.server(), this.allowHalfOpen)
     const onError = (err: Error) => {
       clearTimeout(timer)
       this.emit('tlsClientError', err, tls)

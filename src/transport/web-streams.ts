@@ -18,6 +18,14 @@ export interface SecureStreamPair extends ByteStreamPair {
  * Runs `connection` over `transport`. Reading is pull-driven (nothing is read from the transport while the
  * application's readable is full), and writes resolve only once the transport has accepted the records.
  */
+/** A failure of the underlying stream, as a TlsError (code ERR_TLS_TRANSPORT): every rejection here is one. */
+function rethrowAsTlsError(cause: unknown): never {
+  if (cause instanceof TlsError) throw cause
+  const error = new TlsError('internal_error', `transport: ${cause instanceof Error ? cause.message : String(cause)}`, 'ERR_TLS_TRANSPORT')
+  error.cause = cause
+  throw error
+}
+
 export function secureStreams(connection: Connection, transport: ByteStreamPair): SecureStreamPair {
   const reader = transport.readable.getReader()
   const writer = transport.writable.getWriter()
@@ -26,14 +34,14 @@ export function secureStreams(connection: Connection, transport: ByteStreamPair)
 
   async function flush(): Promise<void> {
     const out = connection.takeOutgoing()
-    if (out.length > 0) await writer.write(out)
+    if (out.length > 0) await writer.write(out).catch(rethrowAsTlsError)
   }
 
   /** Reads one chunk from the transport into the connection (one reader at a time). */
   function pumpOnce(): Promise<void> {
     pumping ??= (async () => {
       try {
-        const { value, done } = await reader.read()
+        const { value, done } = await reader.read().catch(rethrowAsTlsError)
         if (done) {
           transportDone = true
           return

@@ -9,13 +9,22 @@ function fingerprint(der: Uint8Array): number {
   return h >>> 0
 }
 
+/**
+ * Bounded by count and by bytes, and certificates larger than `maxEntryBytes` are never kept: a peer's
+ * chain is parsed before it is verified, so a hostile peer must not be able to pin much memory here.
+ */
 export class CertificateCache {
   /** When false, lookups miss and nothing is stored (the bench's "cold" mode). */
   enabled = true
   private readonly buckets = new Map<number, Certificate[]>()
   private entries = 0
+  private bytes = 0
 
-  constructor(readonly maxEntries = 1000) {}
+  constructor(
+    readonly maxEntries = 1000,
+    readonly maxBytes = 4 * 1024 * 1024,
+    readonly maxEntryBytes = 16 * 1024,
+  ) {}
 
   get size(): number {
     return this.entries
@@ -36,7 +45,7 @@ export class CertificateCache {
 
   /** Stores a certificate; its `der` must be a private copy that nobody else can mutate. */
   set(cert: Certificate): void {
-    if (!this.enabled || this.maxEntries <= 0) return
+    if (!this.enabled || this.maxEntries <= 0 || cert.der.length > this.maxEntryBytes) return
     const key = fingerprint(cert.der)
     const bucket = this.buckets.get(key) ?? []
     if (bucket.some((c) => bytesEqual(c.der, cert.der))) return
@@ -44,16 +53,19 @@ export class CertificateCache {
     this.buckets.delete(key)
     this.buckets.set(key, bucket)
     this.entries++
-    while (this.entries > this.maxEntries) {
+    this.bytes += cert.der.length
+    while (this.entries > this.maxEntries || this.bytes > this.maxBytes) {
       const [oldestKey, oldest] = this.buckets.entries().next().value as [number, Certificate[]]
       this.buckets.delete(oldestKey)
       this.entries -= oldest.length
+      for (const c of oldest) this.bytes -= c.der.length
     }
   }
 
   clear(): void {
     this.buckets.clear()
     this.entries = 0
+    this.bytes = 0
   }
 }
 

@@ -10,6 +10,8 @@ import { oid } from './oids.js'
 export interface ConstrainedNames {
   readonly dnsNames: readonly string[]
   readonly ipAddresses: readonly Uint8Array[]
+  /** The forms of the leaf's other subjectAltNames (rfc822Name, uniformResourceIdentifier, …), which we cannot check. */
+  readonly otherForms: readonly string[]
 }
 
 /** Is `name` (lower case, perhaps `*.`-prefixed) inside the subtree `constraint`? Leading-dot constraints mean subdomains only. */
@@ -91,13 +93,14 @@ export function constrainedNamesOf(leaf: Certificate, reference: ReferenceIdenti
   const ipAddresses = [...(leaf.subjectAltName?.ipAddresses ?? [])]
   if (reference?.type === 'dns') dnsNames.push(reference.name)
   if (reference?.type === 'ip') ipAddresses.push(reference.address)
-  return { dnsNames, ipAddresses }
+  return { dnsNames, ipAddresses, otherForms: [...new Set((leaf.subjectAltName?.others ?? []).map((n) => n.form))] }
 }
 
 /**
  * Throws unless every name satisfies `ca`'s constraints (each CA's are applied on their own, so constraints from
- * several levels intersect). A critical constraint of a form we cannot enforce (directoryName, rfc822Name, URI, ...)
- * is refused as 'unhandled-critical-extension'.
+ * several levels intersect). A constraint of a form we cannot enforce (directoryName, rfc822Name, URI, ...) is
+ * refused as 'unhandled-critical-extension' when critical, and as 'name-constraints' whenever the leaf presents a
+ * name of that form (as webpki does): such a constraint is never silently ignored for a name it governs.
  */
 export function checkNameConstraints(ca: Certificate, names: ConstrainedNames, depth: number): void {
   const constraints = ca.nameConstraints
@@ -109,6 +112,14 @@ export function checkNameConstraints(ca: Certificate, names: ConstrainedNames, d
       'unhandled-critical-extension',
       `critical nameConstraints of ${ca.subject.text} has ${unsupported.join(', ')} subtrees, which this verifier cannot enforce`,
       depth,
+    )
+  }
+  const ungoverned = unsupported.filter((form) => names.otherForms.includes(form))
+  if (ungoverned.length > 0) {
+    throw new CertificateVerificationError(
+      'name-constraints',
+      `the leaf has ${ungoverned.join(', ')} names, which the nameConstraints of ${ca.subject.text} govern and this verifier cannot check`,
+      0,
     )
   }
   const problem =

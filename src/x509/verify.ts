@@ -141,7 +141,7 @@ function checkIssuer(path: readonly Certificate[], { cert: issuer, isAnchor }: C
   if (issuer.keyUsage !== undefined && !issuer.keyUsage.includes('keyCertSign')) fail('bad-key-usage', `${issuer} keyUsage lacks keyCertSign`, depth)
   checkExtendedKeyUsage(issuer, context.purpose, depth)
   checkCriticalExtensions(issuer, depth)
-  checkNameConstraints(issuer, context.names, 0)
+  checkNameConstraints(issuer, context.names, depth)
 }
 
 /** The checks on the leaf that do not depend on the path. */
