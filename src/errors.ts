@@ -151,8 +151,3 @@ export class CertificateVerificationError extends TlsError {
     this.depth = depth
   }
 }
-
-/** Shorthand for the most common failure: malformed bytes from the peer. */
-export function decodeError(message: string): TlsError {
-  return new TlsError('decode_error', message)
-}

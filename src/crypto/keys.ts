@@ -317,7 +317,7 @@ function namedCurve(parameters: Der | undefined): CurveName {
 /**
  * The public key in a certificate's SubjectPublicKeyInfo. Throws CertificateVerificationError with
  * reason `malformed` (bad DER, a point off the curve) or `unsupported-algorithm` (an unknown algorithm
- * or curve, an RSA key outside 1024..8192 bits or with an even or tiny exponent).
+ * or curve, an RSA key outside 2048..8192 bits or with an even or tiny exponent).
  */
 export function publicKeyFromSpki(spkiDer: Uint8Array): PublicKey {
   try {

@@ -98,7 +98,7 @@ function nistShare(group: 'secp256r1' | 'secp384r1', fixedSecret?: Uint8Array): 
       // RFC 8446 4.2.8.2: only the uncompressed form, and the point must be on the curve.
       if (peer.length !== 1 + 2 * coordinate || peer[0] !== 4) throw new TlsError('illegal_parameter', `${group} key share is not an uncompressed point`)
       try {
-        curve.Point.fromBytes(peer).assertValidity()
+        // getSharedSecret decodes the point and refuses one that is not on the curve.
         return curve.getSharedSecret(secret, peer, true).subarray(1)
       } catch {
         throw new TlsError('illegal_parameter', `${group} key share is not a valid point`)

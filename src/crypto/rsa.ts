@@ -14,7 +14,7 @@ export interface RsaPublicKey {
 export type RsaPrivateKey = Extract<PrivateKey, { type: 'rsa' }>
 
 /** Moduli outside these sizes are refused outright (verification returns false, signing throws). */
-export const RSA_MIN_MODULUS_BITS = 1024
+export const RSA_MIN_MODULUS_BITS = 2048
 export const RSA_MAX_MODULUS_BITS = 8192
 /** A peer's huge public exponent would make every verification a full-size exponentiation (BoringSSL caps at 33 bits, Go at 31). */
 export const RSA_MAX_PUBLIC_EXPONENT_BITS = 32

@@ -1,4 +1,5 @@
 // The sans-I/O Connection end to end in memory: both versions, data both ways, key updates, exporters, close, failures.
+import { generateKeyPairSync } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { TlsAlertReceivedError, TlsConfigError, TlsError } from '../errors.js'
 import { AeadProtection } from '../record/aead-protection.js'
@@ -237,6 +238,12 @@ describe('closing and floods', () => {
 describe('configuration', () => {
   it('needs trust anchors for a verifying client: no ca and no default roots is a config error', () => {
     expect(() => createDefaultContext('server-auth', {})).toThrow(TlsConfigError)
+  })
+
+  it('refuses an RSASSA-PSS private key when the context is made, not in every handshake', () => {
+    const { privateKey } = generateKeyPairSync('rsa-pss', { modulusLength: 2048 })
+    const key = privateKey.export({ format: 'pem', type: 'pkcs8' }) as string
+    expect(() => createDefaultContext('client-auth', { cert: chain.chainPem, key })).toThrow(expect.objectContaining({ option: 'key' }))
   })
 
   it('needs a server name when the host name is checked, and a valid one', () => {

@@ -1,5 +1,5 @@
 // createDefaultContext: Python's ssl.create_default_context() as a validated, frozen policy that makes Connections.
-import { importPrivateKey } from '../crypto/keys.js'
+import { importPrivateKey, rsaPssKeyParameters } from '../crypto/keys.js'
 import { nobleProvider } from '../crypto/noble.js'
 import { pemDecode } from '../crypto/pem.js'
 import type { CryptoProvider, PrivateKey } from '../crypto/provider.js'
@@ -84,15 +84,19 @@ function certificatesFrom(option: string, source: CertificateSource): Uint8Array
 }
 
 function privateKeyFrom(option: string, key: Bytes | PrivateKey): PrivateKey {
+  let imported: PrivateKey
   if (typeof key === 'string' || key instanceof Uint8Array) {
     try {
-      return importPrivateKey(key)
+      imported = importPrivateKey(key)
     } catch (e) {
       throw new TlsConfigError(option, `cannot import the private key: ${e instanceof Error ? e.message : String(e)}`)
     }
-  }
-  if (typeof key === 'object' && key !== null && 'type' in key) return key
-  throw new TlsConfigError(option, 'must be PEM text, DER bytes or an imported PrivateKey')
+  } else if (typeof key === 'object' && key !== null && 'type' in key) imported = key
+  else throw new TlsConfigError(option, 'must be PEM text, DER bytes or an imported PrivateKey')
+  // Such a key could only sign rsa_pss_pss_*, which we neither offer nor accept: refuse it now, not in every handshake.
+  if (rsaPssKeyParameters(imported.publicKey) !== undefined)
+    throw new TlsConfigError(option, 'RSASSA-PSS (id-RSASSA-PSS) keys are not supported for TLS; use an rsaEncryption RSA key or an EC key')
+  return imported
 }
 
 function certifiedKeys(options: ContextOptions): CertifiedKey[] {

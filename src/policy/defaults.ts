@@ -1,5 +1,6 @@
 // The defaults of a client context and of a server context, in one place (Go's defaults.go is the model).
 import type { NamedGroupName } from '../crypto/provider.js'
+import { SUPPORTED_SIGNATURE_SCHEMES } from '../crypto/schemes.js'
 
 export const TLS12 = 0x0303
 export const TLS13 = 0x0304
@@ -19,18 +20,8 @@ export const TLS12_SUITES_AES_FIRST = [0xc02b, 0xc02f, 0xc02c, 0xc030, 0xcca9, 0
 /** Key-exchange groups, in preference order (the client's first key share is the first of these). */
 export const DEFAULT_GROUPS: readonly NamedGroupName[] = ['x25519', 'secp256r1', 'secp384r1']
 
-/** The signature schemes we offer and accept, strongest and cheapest to verify first. */
-export const DEFAULT_SIGNATURE_SCHEMES: readonly number[] = [
-  0x0403, // ecdsa_secp256r1_sha256
-  0x0503, // ecdsa_secp384r1_sha384
-  0x0807, // ed25519
-  0x0804, // rsa_pss_rsae_sha256
-  0x0805, // rsa_pss_rsae_sha384
-  0x0806, // rsa_pss_rsae_sha512
-  0x0401, // rsa_pkcs1_sha256 (TLS 1.2 and certificates only)
-  0x0501, // rsa_pkcs1_sha384
-  0x0601, // rsa_pkcs1_sha512
-]
+/** The signature schemes we offer and accept, strongest and cheapest to verify first (the crypto layer's list). */
+export const DEFAULT_SIGNATURE_SCHEMES: readonly number[] = SUPPORTED_SIGNATURE_SCHEMES
 
 export const DEFAULT_MAX_CHAIN_DEPTH = 8
 

@@ -59,12 +59,6 @@ describe('Reader', () => {
     expect(() => new Reader(fromHex('01 01')).block(1, 'pair', (r) => r.u16())).toThrow(tlsError('decode_error'))
   })
 
-  it('reads lists and caps their item count', () => {
-    expect(new Reader(fromHex('0004 0001 0002')).list(2, 'groups', (r) => r.u16())).toEqual([1, 2])
-    expect(() => new Reader(fromHex('0004 0001 0002')).list(2, 'groups', (r) => r.u16(), 1)).toThrow(tlsError('decode_error'))
-    expect(() => new Reader(fromHex('0003 0001 00')).list(2, 'groups', (r) => r.u16())).toThrow(tlsError('decode_error'))
-  })
-
   it('reports trailing bytes', () => {
     const r = new Reader(fromHex('0102'))
     r.u8()

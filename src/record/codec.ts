@@ -93,18 +93,6 @@ export class Reader {
     return result
   }
 
-  /** Reads items from a length-prefixed list until its bytes run out. */
-  list<T>(lengthBytes: 1 | 2 | 3, what: string, item: (r: Reader) => T, maxItems = 65536): T[] {
-    return this.block(lengthBytes, what, (r) => {
-      const out: T[] = []
-      while (r.remaining > 0) {
-        if (out.length >= maxItems) throw new TlsError('decode_error', `${what} has more than ${maxItems} items`)
-        out.push(item(r))
-      }
-      return out
-    })
-  }
-
   /** Asserts that nothing is left over. */
   expectEnd(what = 'message'): void {
     if (this.offset !== this.end) throw new TlsError('decode_error', `${this.end - this.offset} trailing bytes after ${what}`)

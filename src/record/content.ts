@@ -63,9 +63,6 @@ export const MAX_TLS13_CIPHERTEXT = MAX_PLAINTEXT + 256
 /** TLSCiphertext.length in TLS 1.2 (RFC 5246 6.2.3). */
 export const MAX_TLS12_CIPHERTEXT = MAX_PLAINTEXT + 2048
 
-/** The largest record on the wire in any state: header plus the largest fragment. */
-export const MAX_RECORD = RECORD_HEADER_LENGTH + MAX_TLS12_CIPHERTEXT
-
 /** Writes a record header for `type`, `version` and a fragment of `length` bytes into `out` at `offset`. */
 export function writeRecordHeader(out: Uint8Array, offset: number, type: ContentType, version: number, length: number): void {
   out[offset] = type

@@ -153,14 +153,20 @@ describe('RecordLayer receiving', () => {
     expect(() => layer.nextRecord()).toThrow(tlsError('unexpected_message'))
   })
 
-  it('applies the read protection size limit: 2^14 + 1 overflows in plaintext, 2^14 + 256 passes the TLS 1.3 deframing', () => {
+  it('applies the read protection size limit: 2^14 + 1 overflows in plaintext; TLS 1.3 ciphertext that could not fit is refused before decryption', () => {
     const layer = new RecordLayer()
     layer.receive(plaintextRecord(ContentType.handshake, new Uint8Array(MAX_PLAINTEXT + 1)))
     expect(() => layer.nextRecord()).toThrow(tlsError('record_overflow'))
-    const protectedLayer = new RecordLayer()
-    protectedLayer.setReadProtection(tls13())
-    protectedLayer.receive(plaintextRecord(ContentType.application_data, new Uint8Array(MAX_TLS13_CIPHERTEXT)))
-    expect(() => protectedLayer.nextRecord()).toThrow(tlsError('bad_record_mac'))
+    // 2^14 + 1 inner plaintext bytes plus the tag: the largest that may decrypt, so the AEAD decides.
+    const largest = new RecordLayer()
+    largest.setReadProtection(tls13())
+    largest.receive(plaintextRecord(ContentType.application_data, new Uint8Array(MAX_PLAINTEXT + 1 + 16)))
+    expect(() => largest.nextRecord()).toThrow(tlsError('bad_record_mac'))
+    // Within the deframer's 2^14 + 256, but it could only decrypt to too much: record_overflow, no decryption.
+    const oversized = new RecordLayer()
+    oversized.setReadProtection(tls13())
+    oversized.receive(plaintextRecord(ContentType.application_data, new Uint8Array(MAX_TLS13_CIPHERTEXT)))
+    expect(() => oversized.nextRecord()).toThrow(tlsError('record_overflow'))
   })
 
   it('stays failed after an error, while sending (the alert) still works', () => {

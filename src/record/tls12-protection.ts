@@ -52,6 +52,9 @@ export class Tls12RecordProtection extends AeadProtection {
     if (version !== TLS12) throw new TlsError('protocol_version', `${versionName(version)} record in a TLS 1.2 connection`)
     if (fragment.length > MAX_TLS12_CIPHERTEXT) throw new TlsError('record_overflow', `TLSCiphertext of ${fragment.length} bytes exceeds 2^14 + 2048`)
     if (fragment.length < this.explicitNonceLength + AEAD_TAG_LENGTH) throw new TlsError('bad_record_mac', 'record too short for its AEAD')
+    // An AEAD's plaintext is exactly its ciphertext less the tag: refuse an oversized one before decrypting it.
+    if (fragment.length - this.explicitNonceLength - AEAD_TAG_LENGTH > MAX_PLAINTEXT)
+      throw new TlsError('record_overflow', `record would decrypt to more than 2^14 bytes`)
     this.sequence.assertAvailable()
     this.prepareNonce(fragment.subarray(0, this.explicitNonceLength))
     const ciphertext = fragment.subarray(this.explicitNonceLength)

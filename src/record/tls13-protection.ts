@@ -72,6 +72,9 @@ export class Tls13RecordProtection extends AeadProtection {
       throw new TlsError('unexpected_message', `unprotected ${contentTypeName(type)} record after keys were established`)
     }
     if (fragment.length > MAX_TLS13_CIPHERTEXT) throw new TlsError('record_overflow', `TLSCiphertext of ${fragment.length} bytes exceeds 2^14 + 256`)
+    // An AEAD's plaintext is exactly its ciphertext less the tag: refuse an oversized one before decrypting it.
+    if (fragment.length - AEAD_TAG_LENGTH > MAX_TLS13_INNER_PLAINTEXT)
+      throw new TlsError('record_overflow', `record would decrypt to more than 2^14 + 1 bytes`)
     this.sequence.assertAvailable()
     xorSequenceIntoIv(this.iv, this.sequence, this.nonce)
     const inner = this.decrypt(fragment, header)

@@ -297,6 +297,22 @@ const cases: ChainCase[] = [
     },
   },
   {
+    name: 'intermediate constrains URIs (not critical); leaf has a URI SAN we cannot check against it',
+    expect: 'name-constraints',
+    build: (f) => {
+      const inter = f.ca('/CN=NC uri', 'inter', f.root, [...ca, 'nameConstraints=permitted;URI:.example.com'])
+      return { leaf: f.leaf('DNS:www.example.com, URI:https://evil.example.org/', { issuer: inter }), intermediates: [inter], roots: [f.root], serverName: 'www.example.com' }
+    },
+  },
+  {
+    name: 'intermediate constrains URIs (not critical); leaf has DNS names only',
+    expect: 'ok',
+    build: (f) => {
+      const inter = f.ca('/CN=NC uri', 'inter', f.root, [...ca, 'nameConstraints=permitted;URI:.example.com'])
+      return { leaf: f.leaf('DNS:www.example.com', { issuer: inter }), intermediates: [inter], roots: [f.root], serverName: 'www.example.com' }
+    },
+  },
+  {
     name: 'intermediate permits DNS example.com; leaf www.example.org',
     expect: 'name-constraints',
     build: (f) => {
