@@ -41,9 +41,12 @@ export function fromHex(hex: string): Uint8Array {
   return out
 }
 
+const encoder = new TextEncoder()
+const decoder = new TextDecoder()
+
 export const utf8 = {
-  encode: (s: string): Uint8Array => new TextEncoder().encode(s),
-  decode: (b: Uint8Array): string => new TextDecoder().decode(b),
+  encode: (s: string): Uint8Array => encoder.encode(s),
+  decode: (b: Uint8Array): string => decoder.decode(b),
 }
 
 /** Plain equality, for public values (names, DER); secrets use constantTimeEqual. */

@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest'
 import { nobleProvider } from '../crypto/noble.js'
 import { TlsError } from '../errors.js'
 import { fromHex, toHex, utf8 } from '../bytes.js'
-import { messageHashMessage, Transcript } from './transcript.js'
+import { encodeMessageHash as messageHashMessage } from './messages/message-hash.js'
+import { Transcript } from './transcript.js'
 
 const provider = nobleProvider
 const clientHello = utf8.encode('\x01\x00\x00\x03abc')

@@ -1,15 +1,8 @@
 // The handshake transcript: a running hash over the raw handshake messages, forkable, with HelloRetryRequest's message_hash.
 import { concat } from '../bytes.js'
+import { encodeMessageHash } from './messages/message-hash.js'
 import type { CryptoProvider, HashName, HashState } from '../crypto/provider.js'
 import { TlsError } from '../errors.js'
-
-/** HandshakeType message_hash (RFC 8446 4.4.1): the synthetic message that stands for ClientHello1 after a HelloRetryRequest. */
-export const MESSAGE_HASH_TYPE = 254
-
-/** message_hash message: 254 || 00 00 Hash.length || Hash(ClientHello1) (RFC 8446 4.4.1). */
-export function messageHashMessage(clientHello1Hash: Uint8Array): Uint8Array {
-  return concat(new Uint8Array([MESSAGE_HASH_TYPE, 0, 0, clientHello1Hash.length]), clientHello1Hash)
-}
 
 /**
  * The transcript of handshake messages (each one header + body, exactly as on the wire).
@@ -84,7 +77,7 @@ export class Transcript {
     if (this.messages.length !== 1) {
       throw new TlsError('internal_error', `message_hash replaces ClientHello1 alone, but the transcript holds ${this.messages.length} messages`)
     }
-    const synthetic = messageHashMessage(state.digest())
+    const synthetic = encodeMessageHash(state.digest())
     this.messages = [synthetic]
     this.hashed = { name, state: this.hashOf(name, this.messages) }
   }

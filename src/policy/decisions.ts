@@ -17,8 +17,11 @@ function allowedVersions(policy: TlsPolicy): string {
     : `${versionNames[policy.minVersion]}-${versionNames[policy.maxVersion]}`
 }
 
+/** A peer-controlled list for an error message: at most 12 items named, the rest counted. */
 function list(items: readonly string[]): string {
-  return items.length ? items.join(', ') : '(nothing)'
+  if (items.length === 0) return '(nothing)'
+  const shown = items.slice(0, 12).join(', ')
+  return items.length > 12 ? `${shown} and ${items.length - 12} more` : shown
 }
 
 export function versionAllowed(policy: TlsPolicy, version: number): version is TlsVersion {
@@ -49,7 +52,7 @@ export function chooseCipherSuite(policy: TlsPolicy, version: TlsVersion, offere
   throw new TlsPolicyError(
     'cipher suites',
     'handshake_failure',
-    list(offered.slice(0, 12).map(suiteDisplayName)) + (offered.length > 12 ? ` and ${offered.length - 12} more` : ''),
+    list(offered.map(suiteDisplayName)),
     list(ours.map(suiteDisplayName)),
   )
 }
