@@ -7,7 +7,7 @@ import { expand, extract } from '@noble/hashes/hkdf.js'
 import { hmac } from '@noble/hashes/hmac.js'
 import { randomBytes } from '@noble/hashes/utils.js'
 import { TlsError } from '../errors.js'
-import type { AeadAlgorithm, AeadName, CryptoProvider, HashAlgorithm, HashName, HashState, KeyShare, NamedGroupName } from './provider.js'
+import type { AeadName, HashAlgorithm, HashName, HashState, NamedGroupName, SyncAeadAlgorithm, SyncCryptoProvider, SyncKeyShare } from './provider.js'
 import { type NobleHash, nobleHash } from './noble-hashes.js'
 import { sign, verify } from './signatures.js'
 
@@ -38,7 +38,7 @@ const hashAlgorithms: Record<HashName, HashAlgorithm> = {
   'SHA-512': hashAlgorithm('SHA-512'),
 }
 
-function aeadAlgorithm(name: AeadName, keyLength: number, cipher: typeof gcm | typeof chacha20poly1305): AeadAlgorithm {
+function aeadAlgorithm(name: AeadName, keyLength: number, cipher: typeof gcm | typeof chacha20poly1305): SyncAeadAlgorithm {
   return {
     name,
     keyLength,
@@ -62,13 +62,13 @@ function aeadAlgorithm(name: AeadName, keyLength: number, cipher: typeof gcm | t
   }
 }
 
-const aeadAlgorithms: Record<AeadName, AeadAlgorithm> = {
+const aeadAlgorithms: Record<AeadName, SyncAeadAlgorithm> = {
   'AES-128-GCM': aeadAlgorithm('AES-128-GCM', 16, gcm),
   'AES-256-GCM': aeadAlgorithm('AES-256-GCM', 32, gcm),
   'CHACHA20-POLY1305': aeadAlgorithm('CHACHA20-POLY1305', 32, chacha20poly1305),
 }
 
-function x25519Share(secret: Uint8Array = x25519.utils.randomSecretKey()): KeyShare {
+function x25519Share(secret: Uint8Array = x25519.utils.randomSecretKey()): SyncKeyShare {
   return {
     group: 'x25519',
     publicKey: x25519.getPublicKey(secret),
@@ -87,7 +87,7 @@ function x25519Share(secret: Uint8Array = x25519.utils.randomSecretKey()): KeySh
   }
 }
 
-function nistShare(group: 'secp256r1' | 'secp384r1', fixedSecret?: Uint8Array): KeyShare {
+function nistShare(group: 'secp256r1' | 'secp384r1', fixedSecret?: Uint8Array): SyncKeyShare {
   const curve = group === 'secp256r1' ? p256 : p384
   const coordinate = group === 'secp256r1' ? 32 : 48
   const secret = fixedSecret ?? curve.utils.randomSecretKey()
@@ -110,7 +110,7 @@ function nistShare(group: 'secp256r1' | 'secp384r1', fixedSecret?: Uint8Array): 
 /** Whether this runtime is likely to run AES in hardware; noble's AES is pure JS, so never. */
 const hasHardwareAes = false
 
-export const nobleProvider: CryptoProvider = {
+export const nobleProvider: SyncCryptoProvider = {
   name: 'noble',
   hasHardwareAes,
   randomBytes: (n) => randomBytes(n),

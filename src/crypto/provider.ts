@@ -1,4 +1,5 @@
 // The CryptoProvider interface: every primitive the TLS stack uses, passed as a value (rustls' model).
+import type { MaybePromise } from '../pending.js'
 
 export type HashName = 'SHA-256' | 'SHA-384' | 'SHA-512'
 export type AeadName = 'AES-128-GCM' | 'AES-256-GCM' | 'CHACHA20-POLY1305'
@@ -21,12 +22,16 @@ export interface HashAlgorithm {
   digest(data: Uint8Array): Uint8Array
 }
 
-/** An AEAD keyed once; nonces are 12 bytes and tags 16 bytes for every suite we implement. */
+/**
+ * An AEAD keyed once; nonces are 12 bytes and tags 16 bytes for every suite we implement. Either method may
+ * return a promise (WebCrypto does). The caller reuses its nonce, plaintext and additional-data buffers as
+ * soon as a call returns, so an asynchronous implementation copies what it needs first (SubtleCrypto does).
+ */
 export interface AeadKey {
   /** ciphertext || tag */
-  seal(nonce: Uint8Array, plaintext: Uint8Array, additionalData: Uint8Array): Uint8Array
-  /** The plaintext, or null when authentication fails (never a throw for a bad tag). */
-  open(nonce: Uint8Array, ciphertextAndTag: Uint8Array, additionalData: Uint8Array): Uint8Array | null
+  seal(nonce: Uint8Array, plaintext: Uint8Array, additionalData: Uint8Array): MaybePromise<Uint8Array>
+  /** The plaintext, or null when authentication fails (never a throw or a rejection for a bad tag). */
+  open(nonce: Uint8Array, ciphertextAndTag: Uint8Array, additionalData: Uint8Array): MaybePromise<Uint8Array | null>
 }
 
 export interface AeadAlgorithm {
@@ -34,6 +39,7 @@ export interface AeadAlgorithm {
   readonly keyLength: number
   readonly nonceLength: 12
   readonly tagLength: 16
+  /** Keys the AEAD; synchronous (an implementation whose import is asynchronous awaits it inside seal/open). */
   importKey(key: Uint8Array): AeadKey
 }
 
@@ -41,8 +47,11 @@ export interface AeadAlgorithm {
 export interface KeyShare {
   readonly group: NamedGroupName
   readonly publicKey: Uint8Array
-  /** The shared secret with the peer's public value; throws TlsError(illegal_parameter) for an invalid point. */
-  agree(peerPublicKey: Uint8Array): Uint8Array
+  /**
+   * The shared secret with the peer's public value; throws (or rejects with) TlsError(illegal_parameter) for an
+   * invalid point or an all-zero X25519 result.
+   */
+  agree(peerPublicKey: Uint8Array): MaybePromise<Uint8Array>
 }
 
 export type PublicKey =
@@ -77,8 +86,34 @@ export type SignatureAlgorithm =
   | { readonly type: 'rsa-pkcs1'; readonly hash: HashName }
   | { readonly type: 'rsa-pss'; readonly hash: HashName; readonly saltLength: number }
 
+/** The operations a provider describes: which run natively in this runtime and which in JavaScript. */
+export type ProviderOperation =
+  | 'random'
+  | 'hash'
+  | 'hmac'
+  | 'hkdf'
+  | AeadName
+  | NamedGroupName
+  | 'ecdsa'
+  | 'ed25519'
+  | 'rsa-pkcs1'
+  | 'rsa-pss'
+
+export interface ProviderDescription {
+  readonly name: string
+  /** 'native' when the runtime's own crypto does it (WebCrypto, node:crypto), 'javascript' when noble or ours does. */
+  readonly operations: Readonly<Record<ProviderOperation, 'native' | 'javascript'>>
+}
+
+/**
+ * Every primitive the TLS stack uses. The public-key operations (key shares, sign, verify) and the AEAD may
+ * return promises, so a native asynchronous backend (WebCrypto) fits; the handshake waits only when one does.
+ * Randomness, hashes (the transcript hashes incrementally), HMAC and HKDF are synchronous: they are cheap in
+ * JavaScript, and a WebCrypto round trip costs more than the work (bench/README.md has the figures).
+ */
 export interface CryptoProvider {
   readonly name: string
+  /** Every random byte the stack uses comes from here (key shares, randoms, salts, blinding, tickets). */
   randomBytes(length: number): Uint8Array
   hash(name: HashName): HashAlgorithm
   hmac(hash: HashName, key: Uint8Array, data: Uint8Array): Uint8Array
@@ -88,9 +123,33 @@ export interface CryptoProvider {
   /** Does AES run in hardware here? Decides whether the default suite order puts ChaCha20 first. */
   readonly hasHardwareAes: boolean
   /** A fresh ephemeral share; `privateKey` fixes the secret (test vectors only). */
-  generateKeyShare(group: NamedGroupName, privateKey?: Uint8Array): KeyShare
+  generateKeyShare(group: NamedGroupName, privateKey?: Uint8Array): MaybePromise<KeyShare>
   /** Signs `message` (the hash is computed inside); ECDSA signatures are DER. */
+  sign(algorithm: SignatureAlgorithm, key: PrivateKey, message: Uint8Array): MaybePromise<Uint8Array>
+  /** Verifies; false for any bad signature or mismatched key, never a throw or a rejection. ECDSA accepts DER with high S. */
+  verify(algorithm: SignatureAlgorithm, key: PublicKey, message: Uint8Array, signature: Uint8Array): MaybePromise<boolean>
+  /** Which operations are native here; absent means all JavaScript. */
+  describe?(): ProviderDescription
+}
+
+/** An AeadKey whose operations always return at once (noble, node:crypto). */
+export interface SyncAeadKey extends AeadKey {
+  seal(nonce: Uint8Array, plaintext: Uint8Array, additionalData: Uint8Array): Uint8Array
+  open(nonce: Uint8Array, ciphertextAndTag: Uint8Array, additionalData: Uint8Array): Uint8Array | null
+}
+
+export interface SyncAeadAlgorithm extends AeadAlgorithm {
+  importKey(key: Uint8Array): SyncAeadKey
+}
+
+export interface SyncKeyShare extends KeyShare {
+  agree(peerPublicKey: Uint8Array): Uint8Array
+}
+
+/** A provider that never returns a promise: the whole handshake then runs synchronously inside receive(). */
+export interface SyncCryptoProvider extends CryptoProvider {
+  aead(name: AeadName): SyncAeadAlgorithm
+  generateKeyShare(group: NamedGroupName, privateKey?: Uint8Array): SyncKeyShare
   sign(algorithm: SignatureAlgorithm, key: PrivateKey, message: Uint8Array): Uint8Array
-  /** Verifies; false for any bad signature or mismatched key, never a throw. ECDSA accepts DER with high S. */
   verify(algorithm: SignatureAlgorithm, key: PublicKey, message: Uint8Array, signature: Uint8Array): boolean
 }

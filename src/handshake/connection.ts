@@ -83,6 +83,30 @@ export class Connection {
     return this.receivedBytes
   }
 
+  /**
+   * True while an operation of an asynchronous provider is in flight. Bytes received and data written
+   * meanwhile wait, in order; `onProgress` is called and `settled()` resolves when the work is done.
+   * Always false with a synchronous provider (the default): everything happens inside the call that caused it.
+   */
+  get busy(): boolean {
+    return false
+  }
+
+  /**
+   * Called (never from inside `receive`, `write` or `close`) each time asynchronous provider work completes:
+   * outgoing bytes, plaintext, `handshakeComplete` or `error` may have changed. Never called with a
+   * synchronous provider.
+   */
+  onProgress: (() => void) | undefined = undefined
+
+  /**
+   * Resolves once no provider operation is in flight, so that `takeOutgoing()`, `read()` and the state are
+   * current; at once with a synchronous provider. Rejects with the TlsError that ended the connection.
+   */
+  settled(): Promise<void> {
+    return this.failure ? Promise.reject(this.failure) : Promise.resolve()
+  }
+
   /** Feeds bytes from the network. Throws the TlsError that ended the connection (its alert is queued to send). */
   receive(data: Uint8Array): void {
     if (this.failure) throw this.failure
