@@ -1,4 +1,21 @@
-// Byte-array helpers every layer shares: concatenation, comparison (plain and constant-time), hex, UTF-8, map keys.
+// Byte-array helpers every layer shares: concatenation, comparison (plain and constant-time), hex, UTF-8, map keys, input bytes.
+import { TlsError } from './errors.js'
+
+/** What the public API takes as bytes: an ArrayBuffer (or SharedArrayBuffer), any typed array or DataView. */
+export type BinaryInput = ArrayBufferLike | ArrayBufferView
+
+/**
+ * The bytes of `data` as a Uint8Array (a view, never a copy, for binary input; UTF-8 for a string).
+ * Anything else is a TlsError with code ERR_TLS_INVALID_ARGUMENT naming `what` took it.
+ */
+export function toBytes(data: BinaryInput | string, what: string): Uint8Array {
+  if (data instanceof Uint8Array) return data
+  if (typeof data === 'string') return utf8.encode(data)
+  if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength)
+  if (data instanceof ArrayBuffer || (typeof SharedArrayBuffer !== 'undefined' && data instanceof SharedArrayBuffer)) return new Uint8Array(data)
+  const kind = data === null ? 'null' : typeof data === 'object' ? ((data as object).constructor?.name ?? 'object') : typeof data
+  throw new TlsError('internal_error', `${what} takes bytes (an ArrayBuffer, a typed array or a DataView) or a string, not ${kind}`, 'ERR_TLS_INVALID_ARGUMENT')
+}
 
 /** Concatenates byte arrays. */
 export function concat(...parts: Uint8Array[]): Uint8Array {

@@ -5,6 +5,7 @@ import { CertificateVerificationError, TlsError, TlsPolicyError } from '../error
 import { chooseSignatureScheme, checkPeerSignatureScheme } from '../policy/decisions.js'
 import { TLS13, type TlsVersion } from '../policy/defaults.js'
 import { utf8, concat } from '../bytes.js'
+import { type MaybePromise, settle, type Waiting } from '../pending.js'
 import { parseCertificate } from '../x509/certificate.js'
 import { verifyHostname } from '../x509/hostname.js'
 import type { VerifiedPeer } from '../x509/verifier.js'
@@ -63,8 +64,8 @@ export function keyFitsSuite(key: PublicKey, suite: Tls12CipherSuite): boolean {
   return suite.authentication === 'rsa' ? key.type === 'rsa' : key.type === 'ec' || key.type === 'ed25519'
 }
 
-/** Signs `message` with our key under `scheme`. */
-export function signWith(config: HandshakeConfig, chosen: ChosenCertificate, message: Uint8Array): Uint8Array {
+/** Signs `message` with our key under `scheme` (the provider may answer with a promise). */
+export function signWith(config: HandshakeConfig, chosen: ChosenCertificate, message: Uint8Array): MaybePromise<Uint8Array> {
   const algorithm = signatureAlgorithmForScheme(chosen.scheme)
   if (!algorithm) throw new TlsError('internal_error', `cannot sign with ${signatureSchemeName(chosen.scheme)}`)
   return config.provider.sign(algorithm, chosen.certified.key, message)
@@ -74,13 +75,21 @@ export function signWith(config: HandshakeConfig, chosen: ChosenCertificate, mes
  * Checks a peer's signature (CertificateVerify, or TLS 1.2 ServerKeyExchange): the scheme must be one we
  * offered and fit the peer's key; a signature that does not verify is decrypt_error.
  */
-export function checkPeerSignature(config: HandshakeConfig, publicKey: PublicKey, scheme: number, version: TlsVersion, message: Uint8Array, signature: Uint8Array, what: string): void {
+export function* checkPeerSignature(
+  config: HandshakeConfig,
+  publicKey: PublicKey,
+  scheme: number,
+  version: TlsVersion,
+  message: Uint8Array,
+  signature: Uint8Array,
+  what: string,
+): Waiting<void> {
   checkPeerSignatureScheme(config.policy, scheme)
   if (!schemeMatchesKey(scheme, publicKey, version))
     throw new TlsError('illegal_parameter', `${what} uses ${signatureSchemeName(scheme)}, which does not fit the certificate's key`)
   const algorithm = signatureAlgorithmForScheme(scheme)
-  if (!algorithm || !config.provider.verify(algorithm, publicKey, message, signature))
-    throw new TlsError('decrypt_error', `${what} signature does not verify`)
+  const valid = algorithm !== undefined && (yield* settle(config.provider.verify(algorithm, publicKey, message, signature)))
+  if (!valid) throw new TlsError('decrypt_error', `${what} signature does not verify`)
 }
 
 const CONTEXT_SERVER = utf8.encode('TLS 1.3, server CertificateVerify')
@@ -101,7 +110,7 @@ export function verifyPeerCertificates(
   chain: readonly Uint8Array[],
   purpose: 'serverAuth' | 'clientAuth',
   version: TlsVersion,
-): VerifiedPeer | undefined {
+): MaybePromise<VerifiedPeer | undefined> {
   if (chain.length > config.policy.maxChainDepth + 8)
     throw new CertificateVerificationError('too-deep', `the peer sent ${chain.length} certificates`, 0)
   if (purpose === 'clientAuth' && chain.length === 0) {

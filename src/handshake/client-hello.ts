@@ -13,6 +13,7 @@ import { signatureAlgorithms } from './extensions/signature-algorithms.js'
 import { extendedMasterSecret, sessionTicket } from './extensions/simple.js'
 import { supportedGroups } from './extensions/supported-groups.js'
 import { supportedVersionsList } from './extensions/supported-versions.js'
+import { settle, type Waiting } from '../pending.js'
 import { type ClientHello, encodeClientHello } from './messages/client-hello.js'
 import { namedGroupCode } from './registry.js'
 import type { CachedTicket } from './session-cache.js'
@@ -51,7 +52,7 @@ export interface HelloRetryAdjustments {
 }
 
 /** Builds and encodes our ClientHello; after a HelloRetryRequest, the second one (RFC 8446 4.1.2). */
-export function buildClientHello(config: HandshakeConfig, previous?: ClientOffer, retry?: HelloRetryAdjustments): ClientOffer {
+export function* buildClientHello(config: HandshakeConfig, previous?: ClientOffer, retry?: HelloRetryAdjustments): Waiting<ClientOffer> {
   const { policy, provider } = config
   const offersTls13 = policy.maxVersion === TLS13
   const offersTls12 = policy.minVersion === TLS12
@@ -65,7 +66,7 @@ export function buildClientHello(config: HandshakeConfig, previous?: ClientOffer
     if (retry && retry.group === undefined && previous) for (const [group, share] of previous.keyShares) keyShares.set(group, share)
     else {
       const group = retry?.group ?? policy.groups[0]!
-      keyShares.set(group, provider.generateKeyShare(group))
+      keyShares.set(group, yield* settle(provider.generateKeyShare(group)))
     }
   }
 

@@ -24,14 +24,14 @@ import { Transcript } from './transcript.js'
 export function* clientHandshake(session: HandshakeSession): Step {
   const { config } = session
   const transcript = new Transcript(config.provider)
-  let offer = offerTicket(config, transcript, buildClientHello(config), takeTicketToOffer(config))
+  let offer = offerTicket(config, transcript, yield* buildClientHello(config), takeTicketToOffer(config))
   session.sendHandshake(offer.raw)
   transcript.update(offer.raw)
 
   let serverHello = yield* readServerHello(session, offer)
   let retried = false
   if (serverHello.hello.kind === 'hello_retry_request') {
-    offer = retryClientHello(session, transcript, offer, serverHello.hello, serverHello.raw)
+    offer = yield* retryClientHello(session, transcript, offer, serverHello.hello, serverHello.raw)
     retried = true
     serverHello = yield* readServerHello(session, offer)
     if (serverHello.hello.kind === 'hello_retry_request') throw new TlsError('unexpected_message', 'a second HelloRetryRequest')
@@ -58,7 +58,7 @@ function* readServerHello(session: HandshakeSession, offer: ClientOffer): Step<{
  * RFC 8446 4.1.4: the HelloRetryRequest must change something, name a group we support and did not send
  * a share for, and our second ClientHello echoes its cookie with a share for that group.
  */
-function retryClientHello(session: HandshakeSession, transcript: Transcript, offer: ClientOffer, hrr: ReceivedServerHello, hrrRaw: Uint8Array): ClientOffer {
+function* retryClientHello(session: HandshakeSession, transcript: Transcript, offer: ClientOffer, hrr: ReceivedServerHello, hrrRaw: Uint8Array): Step<ClientOffer> {
   const { config } = session
   if (!offer.offersTls13 || hrr.version !== TLS13) throw new TlsError('illegal_parameter', 'HelloRetryRequest for a version other than TLS 1.3')
   session.setVersion(TLS13)
@@ -75,7 +75,7 @@ function retryClientHello(session: HandshakeSession, transcript: Transcript, off
   transcript.setHash(hash)
   transcript.replaceWithMessageHash()
   transcript.update(hrrRaw)
-  const retried = buildClientHello(config, offer, { group, cookie: retryCookie, cipherSuite: hrr.cipherSuite })
+  const retried = yield* buildClientHello(config, offer, { group, cookie: retryCookie, cipherSuite: hrr.cipherSuite })
   // RFC 8446 4.1.2: the ticket again, with its age and binder recomputed, if its hash is the chosen suite's.
   const second = offerTicket(config, transcript, retried, ticketAfterRetry(offer, hash))
   session.sendHandshake(second.raw)

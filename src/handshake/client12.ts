@@ -3,6 +3,7 @@ import type { KeyShare, NamedGroupName } from '../crypto/provider.js'
 import { TlsError } from '../errors.js'
 import { checkExtendedMasterSecret, checkSelectedAlpn, checkSelectedGroup } from '../policy/decisions.js'
 import { TLS12 } from '../policy/defaults.js'
+import { settle } from '../pending.js'
 import { checkPeerSignature, chooseCertificate, type ChosenCertificate, keyFitsSuite, signWith, verifyPeerCertificates } from './authentication.js'
 import type { ClientOffer } from './client-hello.js'
 import { Established12 } from './established12.js'
@@ -58,7 +59,7 @@ class ClientHandshakeState12 extends HandshakeState {
     yield* this.readServerCertificate()
     yield* this.readServerKeyExchange()
     yield* this.readCertificateRequestAndDone()
-    const secrets = this.sendClientFlight()
+    const secrets = yield* this.sendClientFlight()
     yield* this.readServerFinished(secrets)
   }
 
@@ -82,7 +83,7 @@ class ClientHandshakeState12 extends HandshakeState {
     this.peerChain = [...decodeCertificateTls12(message.body).certificateList]
     // RFC 5246 7.4.2: the server's Certificate carries its chain; an empty one is malformed for a server.
     if (this.peerChain.length === 0) throw new TlsError('decode_error', 'the server sent an empty Certificate')
-    this.verified = verifyPeerCertificates(this.config, this.peerChain, 'serverAuth', TLS12)
+    this.verified = yield* settle(verifyPeerCertificates(this.config, this.peerChain, 'serverAuth', TLS12))
     if (!keyFitsSuite(this.verified!.leaf.publicKey, this.suite))
       throw new TlsError('illegal_parameter', `the server's ${this.verified!.leaf.publicKey.type} key cannot authenticate ${this.suite.name}`)
     this.transcript.update(message.raw)
@@ -94,7 +95,7 @@ class ClientHandshakeState12 extends HandshakeState {
     const exchange = decodeServerKeyExchangeEcdhe(message.body)
     this.group = checkSelectedGroup(this.config.policy, providerGroupName(exchange.params.namedCurve), namedGroupName(exchange.params.namedCurve))
     const signed = serverKeyExchangeSignedData(this.offer.random, this.serverHello.random, exchange.paramsBytes)
-    checkPeerSignature(this.config, this.verified!.leaf.publicKey, exchange.algorithm, TLS12, signed, exchange.signature, 'ServerKeyExchange')
+    yield* checkPeerSignature(this.config, this.verified!.leaf.publicKey, exchange.algorithm, TLS12, signed, exchange.signature, 'ServerKeyExchange')
     this.peerScheme = exchange.algorithm
     this.serverPublic = exchange.params.publicKey
     this.transcript.update(message.raw)
@@ -113,7 +114,7 @@ class ClientHandshakeState12 extends HandshakeState {
   }
 
   /** [Certificate], ClientKeyExchange, [CertificateVerify], ChangeCipherSpec, Finished. */
-  private sendClientFlight(): Tls12Session {
+  private *sendClientFlight(): Step<Tls12Session> {
     const { provider } = this.config
     let chosen: ChosenCertificate | undefined
     if (this.certificateRequest) {
@@ -124,14 +125,15 @@ class ClientHandshakeState12 extends HandshakeState {
       }
       this.sendAndHash(encodeCertificateTls12({ certificateList: chosen ? [...chosen.certified.chain] : [] }))
     }
-    const share: KeyShare = provider.generateKeyShare(this.group)
-    const preMasterSecret = share.agree(this.serverPublic)
+    const share: KeyShare = yield* settle(provider.generateKeyShare(this.group))
+    const preMasterSecret = yield* settle(share.agree(this.serverPublic))
     this.sendAndHash(encodeClientKeyExchangeEcdhe({ publicKey: share.publicKey }))
     const secrets = deriveTls12Session(provider, this.suite, preMasterSecret, this.offer.random, this.serverHello.random, this.extendedMasterSecret, this.transcript)
     logSecret(this.config, 'CLIENT_RANDOM', this.offer.random, secrets.masterSecret)
     if (chosen) {
       // RFC 5246 7.4.8: the signature covers every handshake message so far.
-      this.sendAndHash(encodeCertificateVerify({ algorithm: chosen.scheme, signature: signWith(this.config, chosen, this.transcript.bytes()) }))
+      const signature = yield* settle(signWith(this.config, chosen, this.transcript.bytes()))
+      this.sendAndHash(encodeCertificateVerify({ algorithm: chosen.scheme, signature }))
     }
     this.session.sendChangeCipherSpec()
     this.session.setWriteProtection(protection12(provider, secrets, 'client'))

@@ -4,6 +4,7 @@ import { TlsError } from '../errors.js'
 import { checkSelectedAlpn, checkSelectedGroup } from '../policy/decisions.js'
 import { TLS13 } from '../policy/defaults.js'
 import { constantTimeEqual } from '../bytes.js'
+import { settle } from '../pending.js'
 import { certificateVerifyContent, checkPeerSignature, chooseCertificate, type ChosenCertificate, signWith, verifyPeerCertificates } from './authentication.js'
 import type { ClientOffer } from './client-hello.js'
 import { Established13 } from './established13.js'
@@ -60,7 +61,7 @@ class ClientHandshakeState13 extends HandshakeState {
   }
 
   *handshake(serverHelloRaw: Uint8Array): Step {
-    this.processServerHello(serverHelloRaw)
+    yield* this.processServerHello(serverHelloRaw)
     yield* this.readEncryptedExtensions()
     // A resumption authenticates with the PSK: no CertificateRequest, Certificate or CertificateVerify (RFC 8446 2.2).
     if (!this.resumption) {
@@ -68,11 +69,11 @@ class ClientHandshakeState13 extends HandshakeState {
       yield* this.readServerCertificateVerify()
     }
     yield* this.readServerFinished()
-    this.sendClientFlight()
+    yield* this.sendClientFlight()
   }
 
   /** Checks the ServerHello against our offer (and the ticket it resumes, if any) and derives the handshake traffic keys. */
-  private processServerHello(serverHelloRaw: Uint8Array): void {
+  private *processServerHello(serverHelloRaw: Uint8Array): Step {
     const hello = this.serverHello
     checkOfferedExtensions(hello.extensions, this.offer.extensionTypes, 'server_hello')
     if (!constantTimeEqual(hello.legacySessionIdEcho, this.offer.legacySessionId))
@@ -84,7 +85,7 @@ class ClientHandshakeState13 extends HandshakeState {
     const ours = this.offer.keyShares.get(group)
     if (!ours) throw new TlsError('illegal_parameter', `ServerHello key share is for ${namedGroupName(share.group)}, for which we sent no share`)
     this.group = group
-    this.schedule.addSharedSecret(ours.agree(share.keyExchange))
+    this.schedule.addSharedSecret(yield* settle(ours.agree(share.keyExchange)))
 
     this.transcript.setHash(this.suite.hash)
     this.transcript.update(serverHelloRaw)
@@ -124,7 +125,7 @@ class ClientHandshakeState13 extends HandshakeState {
     this.peerChain = certificate.certificateList.map((entry) => entry.certData)
     // RFC 8446 4.4.2.4: a server's Certificate is never empty.
     if (this.peerChain.length === 0) throw new TlsError('decode_error', 'the server sent an empty Certificate')
-    this.verified = verifyPeerCertificates(this.config, this.peerChain, 'serverAuth', TLS13)
+    this.verified = yield* settle(verifyPeerCertificates(this.config, this.peerChain, 'serverAuth', TLS13))
     this.transcript.update(message.raw)
   }
 
@@ -132,7 +133,7 @@ class ClientHandshakeState13 extends HandshakeState {
     const message = yield* expectMessage(HandshakeType.certificate_verify)
     const verify = decodeCertificateVerify(message.body)
     const content = certificateVerifyContent('server', this.transcript.hash())
-    checkPeerSignature(this.config, this.verified!.leaf.publicKey, verify.algorithm, TLS13, content, verify.signature, 'server CertificateVerify')
+    yield* checkPeerSignature(this.config, this.verified!.leaf.publicKey, verify.algorithm, TLS13, content, verify.signature, 'server CertificateVerify')
     this.peerScheme = verify.algorithm
     this.transcript.update(message.raw)
   }
@@ -144,7 +145,7 @@ class ClientHandshakeState13 extends HandshakeState {
   }
 
   /** Derives the application secrets, sends our certificate (if asked) and Finished, and completes. */
-  private sendClientFlight(): void {
+  private *sendClientFlight(): Step {
     const { provider } = this.config
     const handshakeHash = this.transcript.hash()
     const clientApplicationSecret = this.schedule.clientApplicationTrafficSecret(handshakeHash)
@@ -155,7 +156,7 @@ class ClientHandshakeState13 extends HandshakeState {
     logSecret(this.config, 'EXPORTER_SECRET', this.offer.random, exporterMasterSecret)
     this.session.setReadProtection(protectionFor(provider, this.suite, serverApplicationSecret))
 
-    if (this.certificateRequest) this.sendClientCertificate(this.certificateRequest)
+    if (this.certificateRequest) yield* this.sendClientCertificate(this.certificateRequest)
     const finished = finishedMessage(provider, this.suite, this.clientHandshakeSecret, this.transcript.hash())
     this.sendAndHash(finished)
     this.session.setWriteProtection(protectionFor(provider, this.suite, clientApplicationSecret))
@@ -182,7 +183,7 @@ class ClientHandshakeState13 extends HandshakeState {
   }
 
   /** Our Certificate (empty when we have none that fits) and, with a certificate, CertificateVerify. */
-  private sendClientCertificate(request: CertificateRequested): void {
+  private *sendClientCertificate(request: CertificateRequested): Step {
     let chosen: ChosenCertificate | undefined
     try {
       chosen = chooseCertificate(this.config, request.schemes, TLS13)
@@ -196,8 +197,8 @@ class ClientHandshakeState13 extends HandshakeState {
     this.sendAndHash(certificate)
     if (!chosen) return
     const content = certificateVerifyContent('client', this.transcript.hash())
-    const verify = encodeCertificateVerify({ algorithm: chosen.scheme, signature: signWith(this.config, chosen, content) })
-    this.sendAndHash(verify)
+    const signature = yield* settle(signWith(this.config, chosen, content))
+    this.sendAndHash(encodeCertificateVerify({ algorithm: chosen.scheme, signature }))
   }
 }
 

@@ -6,18 +6,37 @@ import { ContentType, MAX_PLAINTEXT } from '../record/content.js'
 import { HandshakeReassembler } from '../record/handshake-reassembler.js'
 import type { RecordProtection } from '../record/protection.js'
 import { RecordLayer } from '../record/record-layer.js'
-import { concat, concatAll } from '../bytes.js'
+import { type BinaryInput, concat, concatAll, toBytes } from '../bytes.js'
+import { isPending } from '../pending.js'
 import { clientHandshake } from './client.js'
-import type { HandshakeInput, HandshakeMessageIn, Step } from './flow.js'
+import type { HandshakeMessageIn, Step, StepResult } from './flow.js'
 import { maxHandshakeBodySize } from './messages/limits.js'
 import { serverHandshake } from './server.js'
 import type { ConnectionInfo, Established, HandshakeConfig, HandshakeSession, SessionTicketInfo } from './session.js'
 
 export type ConnectionState = 'handshaking' | 'open' | 'closed' | 'failed'
 
+/** The one ChangeCipherSpec input the TLS 1.2 state machines see (it carries nothing). */
+const CHANGE_CIPHER_SPEC = { kind: 'change_cipher_spec' } as const
+
+function rethrow(error: unknown): never {
+  throw error
+}
+
+/** Someone waiting in `settled()`. */
+interface SettledWaiter {
+  resolve(): void
+  reject(error: TlsError): void
+}
+
 /**
  * A TLS connection without I/O (rustls' Connection, Python's SSLObject): feed it what arrived with
  * `receive`, put `takeOutgoing()` on the wire, exchange application data with `write` and `read`.
+ *
+ * With a synchronous provider (the default) each call does all the work it causes before it returns. With an
+ * asynchronous one, work stops at the first provider operation still in flight (`busy`); what arrives meanwhile
+ * waits in order, and when the operation settles the connection carries on by itself, then calls `onProgress`
+ * and resolves `settled()`.
  */
 export class Connection {
   readonly role: 'client' | 'server'
@@ -36,18 +55,22 @@ export class Connection {
   private sentCloseNotify = false
   private receivedCloseNotify = false
   private nonDataInARow = 0
+  /** The provider operation the connection waits on before it processes anything else. */
+  private inFlight: PromiseLike<unknown> | undefined
+  private readonly settledWaiters: SettledWaiter[] = []
 
   constructor(role: 'client' | 'server', config: HandshakeConfig) {
     this.role = role
     this.config = config
     this.records = new RecordLayer()
+    this.records.onSealed = (error) => this.recordSealed(error)
     this.reassembler = new HandshakeReassembler({
       maxMessageSize: maxHandshakeBodySize,
     })
     const session = this.session()
     this.handshake = role === 'client' ? clientHandshake(session) : serverHandshake(session)
     this.guard(() => {
-      this.advance(undefined)
+      this.follow(this.handshake!.next())
       this.sendFlight()
     })
   }
@@ -89,7 +112,7 @@ export class Connection {
    * Always false with a synchronous provider (the default): everything happens inside the call that caused it.
    */
   get busy(): boolean {
-    return false
+    return this.inFlight !== undefined || this.records.recordsSealing > 0
   }
 
   /**
@@ -101,24 +124,29 @@ export class Connection {
 
   /**
    * Resolves once no provider operation is in flight, so that `takeOutgoing()`, `read()` and the state are
-   * current; at once with a synchronous provider. Rejects with the TlsError that ended the connection.
+   * current; at once with a synchronous provider. Rejects with the TlsError that ended the connection (once
+   * its alert is ready in `takeOutgoing()`).
    */
   settled(): Promise<void> {
-    return this.failure ? Promise.reject(this.failure) : Promise.resolve()
+    if (!this.busy) return this.failure ? Promise.reject(this.failure) : Promise.resolve()
+    return new Promise((resolve, reject) => this.settledWaiters.push({ resolve, reject }))
   }
 
-  /** Feeds bytes from the network. Throws the TlsError that ended the connection (its alert is queued to send). */
-  receive(data: Uint8Array): void {
+  /**
+   * Feeds bytes from the network (any binary input; the caller may reuse its buffer once this returns).
+   * Throws the TlsError that ended the connection (its alert is queued to send). While `busy`, the bytes
+   * wait and are processed in order once the provider operation in flight settles.
+   */
+  receive(data: BinaryInput): void {
     if (this.failure) throw this.failure
+    const bytes = toBytes(data, 'receive()')
     // RFC 8446 6.1: whatever follows the peer's close_notify is ignored.
     if (this.receivedCloseNotify) return
-    this.guard(() => {
-      this.records.receive(data)
-      for (let record = this.records.nextRecord(); record; record = this.records.nextRecord()) {
-        this.handleRecord(record.type, record.fragment)
-        if (this.receivedCloseNotify) break
-      }
-    })
+    if (this.inFlight !== undefined) return this.records.receive(bytes.slice())
+    this.records.receive(bytes)
+    this.guard(() => this.processInput())
+    // Processing stopped at a provider operation: what is left of the caller's buffer must outlive this call.
+    if (this.inFlight !== undefined) this.records.detachInput()
   }
 
   /** Bytes to put on the wire (possibly empty). */
@@ -126,16 +154,20 @@ export class Connection {
     return this.records.takeOutgoing()
   }
 
-  /** Queues application data; before the handshake completes it is held and sent right after. */
-  write(data: Uint8Array): void {
+  /**
+   * Queues application data (binary, or a string sent as UTF-8); before the handshake completes it is held
+   * and sent right after, in order.
+   */
+  write(data: BinaryInput | string): void {
     if (this.failure) throw this.failure
     if (this.sentCloseNotify) throw new TlsError('internal_error', 'write after close()', 'ERR_TLS_WRITE_AFTER_CLOSE')
-    if (data.length === 0) return
+    const bytes = toBytes(data, 'write()')
+    if (bytes.length === 0) return
     if (!this.established) {
-      this.pendingWrites.push(data.slice())
+      this.pendingWrites.push(bytes.slice())
       return
     }
-    this.guard(() => this.sendApplicationData(data))
+    this.guard(() => this.sendApplicationData(bytes))
   }
 
   /**
@@ -196,15 +228,31 @@ export class Connection {
     return (this.established?.tickets ?? []).map(({ secret: _secret, ...visible }) => visible)
   }
 
+  /**
+   * Processes what has arrived, in order: whole handshake messages first, then the next record, until more
+   * bytes are needed, the peer has closed, or a provider operation is in flight.
+   */
+  private processInput(): void {
+    while (this.inFlight === undefined && !this.receivedCloseNotify) {
+      const message = this.reassembler.next()
+      if (message) {
+        this.handleHandshakeMessage({ kind: 'handshake', msgType: message.msgType, body: message.body, raw: message.raw })
+        continue
+      }
+      const record = this.records.nextRecord()
+      if (record === undefined) return
+      if (isPending(record)) return this.waitFor(record, (opened) => this.handleRecord(opened.type, opened.fragment))
+      this.handleRecord(record.type, record.fragment)
+    }
+  }
+
   private handleRecord(type: number, fragment: Uint8Array): void {
     switch (type) {
       case ContentType.handshake:
         // After the handshake, KeyUpdate, NewSessionTicket and refused renegotiations cost us work each: bounded.
         if (!this.handshake) this.countNonData('post-handshake message')
+        // The messages are taken out by processInput, one at a time (a message may wait on the provider).
         this.reassembler.push(fragment)
-        for (let message = this.reassembler.next(); message; message = this.reassembler.next()) {
-          this.handleHandshakeMessage({ kind: 'handshake', msgType: message.msgType, body: message.body, raw: message.raw })
-        }
         return
       case ContentType.change_cipher_spec:
         return this.handleChangeCipherSpec(fragment)
@@ -218,7 +266,7 @@ export class Connection {
   }
 
   private handleHandshakeMessage(message: HandshakeMessageIn): void {
-    if (this.handshake) this.advance(message)
+    if (this.handshake) this.follow(this.handshake.next(message))
     else this.established!.handlePostHandshake(message)
     this.sendFlight()
   }
@@ -236,7 +284,7 @@ export class Connection {
     if (!this.handshake || this.version === undefined) throw new TlsError('unexpected_message', 'ChangeCipherSpec outside a handshake')
     // TLS 1.3 middlebox compatibility (RFC 8446 D.4): an unprotected CCS during the handshake is dropped.
     if (this.version === TLS13) return
-    this.advance({ kind: 'change_cipher_spec' })
+    this.follow(this.handshake.next(CHANGE_CIPHER_SPEC))
   }
 
   private handleAlert(fragment: Uint8Array): void {
@@ -268,12 +316,73 @@ export class Connection {
       throw new TlsError('unexpected_message', `more than ${LIMITS.maxConsecutiveNonData} ${what}s in a row`)
   }
 
-  private advance(input: HandshakeInput | undefined): void {
-    const step = this.handshake!.next(input as HandshakeInput)
+  /**
+   * Follows the handshake's last step: done, waiting for the peer's next message (it yielded nothing), or
+   * waiting on a provider operation (it yielded the promise), which resumes it with the result or the error.
+   */
+  private follow(step: StepResult): void {
     if (step.done) {
       this.handshake = undefined
       if (!this.established) throw new TlsError('internal_error', 'handshake ended without completing')
+      return
     }
+    if (step.value === undefined) return
+    this.waitFor(
+      step.value,
+      (result) => this.follow(this.handshake!.next(result)),
+      (error) => this.follow(this.handshake!.throw(error)),
+    )
+  }
+
+  /**
+   * Stops processing until `operation` settles, then hands its result to `resume` (or its error to `fail`,
+   * by default thrown as the connection's failure) and carries on with whatever input has arrived meanwhile.
+   */
+  private waitFor<T>(operation: PromiseLike<T>, resume: (result: T) => void, fail: (error: unknown) => void = rethrow): void {
+    this.inFlight = operation
+    operation.then(
+      (result) => this.resumeAfter(operation, () => resume(result)),
+      (error: unknown) => this.resumeAfter(operation, () => fail(error)),
+    )
+  }
+
+  private resumeAfter(operation: PromiseLike<unknown>, work: () => void): void {
+    // A connection that failed meanwhile has dropped the operation.
+    if (this.inFlight !== operation) return
+    this.inFlight = undefined
+    try {
+      this.guard(() => {
+        work()
+        this.sendFlight()
+        this.processInput()
+      })
+    } catch {
+      // Recorded as this.failure, with the alert queued: onProgress and settled() report it.
+    }
+    this.progress()
+  }
+
+  /** A record sealed by an asynchronous AEAD is ready; a sealing error ends the connection. */
+  private recordSealed(error: unknown): void {
+    if (error !== undefined && !this.failure) {
+      try {
+        this.guard(() => rethrow(error))
+      } catch {
+        // Recorded as this.failure.
+      }
+    }
+    this.progress()
+  }
+
+  /** Tells the caller that asynchronous work completed: settles `settled()` once nothing is in flight, then onProgress. */
+  private progress(): void {
+    if (!this.busy) {
+      for (const waiter of this.settledWaiters.splice(0)) {
+        if (this.failure) waiter.reject(this.failure)
+        else waiter.resolve()
+      }
+    }
+    this.onProgress?.()
   }
 
   private flushPendingWrites(): void {
@@ -291,6 +400,7 @@ export class Connection {
       if (!(cause instanceof TlsError) && cause instanceof Error) error.cause = cause
       this.failure = error
       this.handshake = undefined
+      this.inFlight = undefined
       this.flight.length = 0
       if (!(error instanceof TlsAlertReceivedError)) {
         try {

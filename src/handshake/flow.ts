@@ -18,10 +18,15 @@ export interface ChangeCipherSpecIn {
 export type HandshakeInput = HandshakeMessageIn | ChangeCipherSpecIn
 
 /**
- * A step of a handshake: `yield` suspends until the connection has the peer's next input.
- * A state machine reads top to bottom like the message flow of RFC 8446 section 2.
+ * A step of a handshake. A bare `yield` suspends until the connection has the peer's next input;
+ * `yield* settle(op)` (src/pending.ts) waits on a provider operation only when it is still pending, and the
+ * connection resumes the step with its result. A state machine reads top to bottom like the message flow of
+ * RFC 8446 section 2.
  */
-export type Step<T = void> = Generator<void, T, HandshakeInput>
+export type Step<T = void> = Generator<PromiseLike<unknown> | undefined, T, unknown>
+
+/** What a handshake step hands its connection each time it stops. */
+export type StepResult = IteratorResult<PromiseLike<unknown> | undefined, void>
 
 function describe(input: HandshakeInput): string {
   return input.kind === 'handshake' ? handshakeTypeName(input.msgType) : 'ChangeCipherSpec'
@@ -29,7 +34,7 @@ function describe(input: HandshakeInput): string {
 
 /** Waits for the next input and insists it is a handshake message of one of `types`. */
 export function* expectMessage(...types: number[]): Step<HandshakeMessageIn> {
-  const input = yield
+  const input = (yield) as HandshakeInput
   if (input.kind !== 'handshake' || !types.includes(input.msgType)) {
     throw new TlsError('unexpected_message', `expected ${types.map(handshakeTypeName).join(' or ')}, got ${describe(input)}`)
   }
@@ -38,6 +43,6 @@ export function* expectMessage(...types: number[]): Step<HandshakeMessageIn> {
 
 /** Waits for the next input and insists it is a ChangeCipherSpec (TLS 1.2). */
 export function* expectChangeCipherSpec(): Step<void> {
-  const input = yield
+  const input = (yield) as HandshakeInput
   if (input.kind !== 'change_cipher_spec') throw new TlsError('unexpected_message', `expected ChangeCipherSpec, got ${describe(input)}`)
 }

@@ -33,6 +33,7 @@ import { type CachedTicket, SessionCache } from './session-cache.js'
 import type { ConnectionInfo, HandshakeConfig } from './session.js'
 import { TicketSealer, type TicketState } from './tickets.js'
 import { Transcript } from './transcript.js'
+import { now, runNow } from '../../test/helpers/sync.js'
 
 const T0 = Date.UTC(2030, 0, 1)
 const AES128 = cipherSuiteByCode(0x1301) as Tls13CipherSuite
@@ -73,7 +74,7 @@ function issue(suite = AES128, overrides: Partial<TicketState> = {}): Issued {
   }
   const cached: CachedTicket = {
     version: 'TLSv1.3',
-    ticket: sealer.seal(state)!,
+    ticket: now(sealer.seal(state))!,
     lifetimeSeconds: state.lifetimeSeconds,
     ageAdd: state.ageAdd,
     receivedAt: new Date(T0),
@@ -89,14 +90,14 @@ function issue(suite = AES128, overrides: Partial<TicketState> = {}): Issued {
 /** The client's ClientHello offering `cached`, `ageMs` after it arrived. */
 function offer(cached: CachedTicket, ageMs = 5_000): { offer: ClientOffer; hello: ClientHello } {
   const client = config('client', T0 + ageMs)
-  const made = offerTicket(client, new Transcript(nobleProvider), buildClientHello(client), cached)
+  const made = offerTicket(client, new Transcript(nobleProvider), runNow(buildClientHello(client)), cached)
   return { offer: made, hello: decodeClientHello(decodeHandshakeMessage(made.raw).body) }
 }
 
 /** The server's decision on `hello` at `at` (no HelloRetryRequest: the transcript is empty); `serverName` null: the client sent no SNI. */
 function accept(issued: Issued, hello: ClientHello, raw: Uint8Array, at = T0 + 5_000, suite = AES128, serverName: string | null = 'localhost') {
   const server = config('server', at, { ticketSealer: issued.sealer })
-  return checkForResumption(server, new Transcript(nobleProvider, suite.hash), hello, raw, suite, serverName ?? undefined)
+  return runNow(checkForResumption(server, new Transcript(nobleProvider, suite.hash), hello, raw, suite, serverName ?? undefined))
 }
 
 function binderOver(hash: HashName, psk: Uint8Array, transcriptBytes: Uint8Array): Uint8Array {
@@ -136,7 +137,7 @@ describe('the client offers a ticket (RFC 8446 4.2.11)', () => {
 
   it('without a ticket, the ClientHello is left as it was', () => {
     const client = config('client', T0)
-    const plain = buildClientHello(client)
+    const plain = runNow(buildClientHello(client))
     expect(offerTicket(client, new Transcript(nobleProvider), plain, undefined)).toBe(plain)
   })
 
@@ -146,7 +147,7 @@ describe('the client offers a ticket (RFC 8446 4.2.11)', () => {
     const transcript = new Transcript(nobleProvider, AES128.hash)
     const prefix = new Uint8Array([254, 0, 0, 32, ...new Uint8Array(32).fill(1), 2, 0, 0, 2, 3, 3])
     transcript.update(prefix)
-    const made = offerTicket(client, transcript, buildClientHello(client), cached)
+    const made = offerTicket(client, transcript, runNow(buildClientHello(client)), cached)
     const binder = readExtension(made.hello.extensions, preSharedKeyClientHello)!.binders[0]
     expect(binder).toEqual(binderOver(AES128.hash, state.psk, new Uint8Array([...prefix, ...truncatedClientHello(made.raw)])))
   })
@@ -211,7 +212,7 @@ describe('the server accepts its own ticket (RFC 8446 4.2.11, 4.6.1)', () => {
   it('the first identity that opens and fits wins: an unknown first identity, ours second → index 1', () => {
     const issued = issue()
     const client = config('client', T0 + 5_000)
-    const base = buildClientHello(client)
+    const base = runNow(buildClientHello(client))
     const identities = [
       { identity: new Uint8Array(80).fill(0xaa), obfuscatedTicketAge: 1 },
       { identity: issued.cached.ticket, obfuscatedTicketAge: (5_000 + issued.state.ageAdd) % 2 ** 32 },
@@ -267,7 +268,7 @@ describe('the server accepts its own ticket (RFC 8446 4.2.11, 4.6.1)', () => {
     const issued = issue()
     const { offer: made, hello } = offer(issued.cached)
     const server = config('server', T0 + 5_000)
-    expect(checkForResumption(server, new Transcript(nobleProvider, AES128.hash), hello, made.raw, AES128, 'localhost')).toBeUndefined()
+    expect(runNow(checkForResumption(server, new Transcript(nobleProvider, AES128.hash), hello, made.raw, AES128, 'localhost'))).toBeUndefined()
   })
 })
 
@@ -290,14 +291,14 @@ describe("the client reads the ServerHello's selected_identity (RFC 8446 4.2.11)
     const { offer: made } = offer(cached)
     const client = config('client', T0)
     expect(tlsError(() => selectedTicket(serverHello(1), made, AES128)).alert).toBe('illegal_parameter')
-    expect(tlsError(() => selectedTicket(serverHello(0), buildClientHello(client), AES128)).alert).toBe('illegal_parameter')
+    expect(tlsError(() => selectedTicket(serverHello(0), runNow(buildClientHello(client)), AES128)).alert).toBe('illegal_parameter')
     expect(tlsError(() => selectedTicket(serverHello(0, AES256), made, AES256)).alert).toBe('illegal_parameter')
   })
 })
 
 describe('our NewSessionTicket (RFC 8446 4.6.1)', () => {
   it('goes only to a client that listed psk_dhe_ke in psk_key_exchange_modes (RFC 8446 4.2.9)', () => {
-    const hello = buildClientHello(config('client', T0)).hello
+    const hello = runNow(buildClientHello(config('client', T0))).hello
     expect(clientAcceptsTickets(hello)).toBe(true)
     expect(clientAcceptsTickets(withModes(hello, [0, 1]))).toBe(true)
     expect(clientAcceptsTickets(withModes(hello, [0]))).toBe(false)
@@ -309,7 +310,7 @@ describe('our NewSessionTicket (RFC 8446 4.6.1)', () => {
     const server = config('server', T0, { ticketSealer: sealer })
     const resumptionMasterSecret = new Uint8Array(32).fill(3)
     const info = { alpnProtocol: 'h2', serverName: 'localhost', peerCertificates: [new Uint8Array([1])], peerVerified: true } as unknown as ConnectionInfo
-    const message = decodeHandshakeMessage(newSessionTicket(server, sealer, AES128, resumptionMasterSecret, info)!)
+    const message = decodeHandshakeMessage(now(newSessionTicket(server, sealer, AES128, resumptionMasterSecret, info))!)
     const ticket = decodeNewSessionTicket(message.body)
     expect(ticket.ticketLifetime).toBe(TICKET_LIFETIME_SECONDS)
     expect(ticket.extensions).toEqual([])
@@ -325,7 +326,7 @@ describe('our NewSessionTicket (RFC 8446 4.6.1)', () => {
       peerCertificates: [new Uint8Array([1])],
       peerVerified: true,
     })
-    const again = decodeNewSessionTicket(decodeHandshakeMessage(newSessionTicket(server, sealer, AES128, resumptionMasterSecret, info)!).body)
+    const again = decodeNewSessionTicket(decodeHandshakeMessage(now(newSessionTicket(server, sealer, AES128, resumptionMasterSecret, info))!).body)
     expect(again.ticketAgeAdd).not.toBe(ticket.ticketAgeAdd)
   })
 })

@@ -1,6 +1,7 @@
 // TLS 1.3 resumption with PSK-DHE (RFC 8446 2.2, 4.2.9, 4.2.11, 4.6.1): the client offers a cached ticket, the server accepts its own and issues new ones.
 import type { HashName } from '../crypto/provider.js'
 import { TlsError } from '../errors.js'
+import { type MaybePromise, settle, whenSettled, type Waiting } from '../pending.js'
 import { TLS13 } from '../policy/defaults.js'
 import { Reader } from '../record/codec.js'
 import { cipherSuiteByCode, isTls13Suite, type Tls13CipherSuite } from '../policy/suites.js'
@@ -122,21 +123,21 @@ function ticketFits(config: HandshakeConfig, state: TicketState, offered: PskIde
  * 4.2.11); undefined for a full handshake. `transcript` holds what precedes this ClientHello (after a
  * HelloRetryRequest: message_hash and the HRR); `clientHelloRaw` is the hello, header included.
  */
-export function checkForResumption(
+export function* checkForResumption(
   config: HandshakeConfig,
   transcript: Transcript,
   hello: ClientHello,
   clientHelloRaw: Uint8Array,
   suite: Tls13CipherSuite,
   serverName: string | undefined,
-): Resumption | undefined {
+): Waiting<Resumption | undefined> {
   const offered = readExtension(hello.extensions, preSharedKeyClientHello)
   if (!config.ticketSealer || offered === undefined) return undefined
   if (!hasExtension(hello.extensions, ExtensionType.psk_key_exchange_modes))
     throw new TlsError('missing_extension', 'the ClientHello offers pre_shared_key without psk_key_exchange_modes')
   if (!clientAcceptsTickets(hello)) return undefined
   for (const [identityIndex, identity] of offered.identities.entries()) {
-    const state = config.ticketSealer.open(identity.identity)
+    const state = yield* settle(config.ticketSealer.open(identity.identity))
     if (!state || !ticketFits(config, state, identity, suite, serverName)) continue
     const schedule = new KeySchedule13(config.provider, suite.hash, state.psk)
     const expected = binderTranscriptHash(transcript, suite.hash, clientHelloRaw)
@@ -153,7 +154,7 @@ export function newSessionTicket(
   suite: Tls13CipherSuite,
   resumptionMasterSecret: Uint8Array,
   info: ConnectionInfo,
-): Uint8Array | undefined {
+): MaybePromise<Uint8Array | undefined> {
   const { provider } = config
   // One ticket per connection: its nonce need only be unique on this connection.
   const ticketNonce = new Uint8Array([0])
@@ -169,6 +170,7 @@ export function newSessionTicket(
     peerCertificates: info.peerCertificates,
     peerVerified: info.peerVerified,
   })
-  if (!ticket) return undefined
-  return encodeNewSessionTicket({ ticketLifetime: TICKET_LIFETIME_SECONDS, ticketAgeAdd, ticketNonce, ticket, extensions: [] })
+  return whenSettled(ticket, (sealed) =>
+    sealed && encodeNewSessionTicket({ ticketLifetime: TICKET_LIFETIME_SECONDS, ticketAgeAdd, ticketNonce, ticket: sealed, extensions: [] }),
+  )
 }

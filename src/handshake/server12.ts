@@ -3,6 +3,7 @@ import type { KeyShare, NamedGroupName } from '../crypto/provider.js'
 import { TlsError } from '../errors.js'
 import { checkExtendedMasterSecret, chooseAlpn, chooseCipherSuite, chooseGroup12 } from '../policy/decisions.js'
 import { TLS12, TLS13 } from '../policy/defaults.js'
+import { settle } from '../pending.js'
 import { checkPeerSignature, chooseCertificate, type ChosenCertificate, keyFitsSuite, signWith, verifyPeerCertificates } from './authentication.js'
 import { Established12 } from './established12.js'
 import { HandshakeState } from './handshake-state.js'
@@ -60,7 +61,7 @@ class ServerHandshakeState12 extends HandshakeState {
     const parameters = this.chooseParameters()
     this.transcript.setHash(parameters.suite.hash)
     this.transcript.update(clientHelloRaw)
-    const share = this.sendServerFlight(parameters)
+    const share = yield* this.sendServerFlight(parameters)
     const secrets = yield* this.readClientFlight(parameters, share)
     yield* this.readClientFinished(secrets)
     this.sendServerFinished(parameters, secrets)
@@ -114,7 +115,7 @@ class ServerHandshakeState12 extends HandshakeState {
   }
 
   /** ServerHello, Certificate, ServerKeyExchange, [CertificateRequest], ServerHelloDone. */
-  private sendServerFlight(parameters: Parameters12): KeyShare {
+  private *sendServerFlight(parameters: Parameters12): Step<KeyShare> {
     const { provider, policy } = this.config
     const { hello } = this
     const extensions: Extension[] = []
@@ -130,10 +131,11 @@ class ServerHandshakeState12 extends HandshakeState {
     )
     this.sendAndHash(encodeCertificateTls12({ certificateList: [...parameters.certificate.certified.chain] }))
 
-    const share = provider.generateKeyShare(parameters.group)
+    const share = yield* settle(provider.generateKeyShare(parameters.group))
     const params = { namedCurve: namedGroupCode(parameters.group), publicKey: share.publicKey }
     const signed = serverKeyExchangeSignedData(hello.random, parameters.serverRandom, encodeServerEcdhParams(params))
-    this.sendAndHash(encodeServerKeyExchangeEcdhe({ params, algorithm: parameters.certificate.scheme, signature: signWith(this.config, parameters.certificate, signed) }))
+    const signature = yield* settle(signWith(this.config, parameters.certificate, signed))
+    this.sendAndHash(encodeServerKeyExchangeEcdhe({ params, algorithm: parameters.certificate.scheme, signature }))
 
     if (policy.verifyMode !== 'none') {
       this.requestedClientCertificate = true
@@ -149,12 +151,12 @@ class ServerHandshakeState12 extends HandshakeState {
     if (this.requestedClientCertificate) {
       const message = yield* expectMessage(HandshakeType.certificate)
       this.peerChain = [...decodeCertificateTls12(message.body).certificateList]
-      this.verified = verifyPeerCertificates(this.config, this.peerChain, 'clientAuth', TLS12)
+      this.verified = yield* settle(verifyPeerCertificates(this.config, this.peerChain, 'clientAuth', TLS12))
       this.transcript.update(message.raw)
     }
     const message = yield* expectMessage(HandshakeType.client_key_exchange)
     const { publicKey } = decodeClientKeyExchangeEcdhe(message.body)
-    const preMasterSecret = share.agree(publicKey)
+    const preMasterSecret = yield* settle(share.agree(publicKey))
     this.transcript.update(message.raw)
     const secrets = deriveTls12Session(provider, parameters.suite, preMasterSecret, this.hello.random, parameters.serverRandom, parameters.extendedMasterSecret, this.transcript)
     logSecret(this.config, 'CLIENT_RANDOM', this.hello.random, secrets.masterSecret)
@@ -162,7 +164,7 @@ class ServerHandshakeState12 extends HandshakeState {
     if (this.verified) {
       const verifyMessage = yield* expectMessage(HandshakeType.certificate_verify)
       const verify = decodeCertificateVerify(verifyMessage.body)
-      checkPeerSignature(this.config, this.verified.leaf.publicKey, verify.algorithm, TLS12, this.transcript.bytes(), verify.signature, 'client CertificateVerify')
+      yield* checkPeerSignature(this.config, this.verified.leaf.publicKey, verify.algorithm, TLS12, this.transcript.bytes(), verify.signature, 'client CertificateVerify')
       this.peerScheme = verify.algorithm
       this.transcript.update(verifyMessage.raw)
     }

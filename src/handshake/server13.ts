@@ -4,6 +4,7 @@ import { TlsError } from '../errors.js'
 import { chooseAlpn, chooseCipherSuite, chooseGroup } from '../policy/decisions.js'
 import { TLS12, TLS13 } from '../policy/defaults.js'
 import { constantTimeEqual } from '../bytes.js'
+import { settle } from '../pending.js'
 import { certificateVerifyContent, checkPeerSignature, chooseCertificate, type ChosenCertificate, signWith, verifyPeerCertificates } from './authentication.js'
 import { Established13 } from './established13.js'
 import { HandshakeState } from './handshake-state.js'
@@ -77,17 +78,18 @@ class ServerHandshakeState13 extends HandshakeState {
       parameters = { ...parameters, clientShare: clientShares(this.hello)[0] }
     }
     // The binder covers the transcript before this ClientHello: check it, then hash the hello.
-    this.resumption = checkForResumption(this.config, this.transcript, this.hello, clientHelloRaw, parameters.suite, parameters.serverName)
+    this.resumption = yield* checkForResumption(this.config, this.transcript, this.hello, clientHelloRaw, parameters.suite, parameters.serverName)
     this.transcript.update(clientHelloRaw)
-    const share = this.sendServerHello(parameters)
-    this.establishHandshakeKeys(parameters, share)
+    const { share, sharedSecret } = yield* this.keyExchange(parameters)
+    this.sendServerHello(parameters, share)
+    this.establishHandshakeKeys(parameters, sharedSecret)
     this.sendServerParameters(parameters)
     // A resumption authenticates with the PSK: no Certificate or CertificateVerify (RFC 8446 2.2).
-    if (!this.resumption) this.sendServerCertificate(parameters)
+    if (!this.resumption) yield* this.sendServerCertificate(parameters)
     const applicationSecrets = this.sendServerFinished(parameters)
     yield* this.readClientCertificate()
     yield* this.readClientFinished(parameters)
-    this.complete(parameters, applicationSecrets)
+    yield* this.complete(parameters, applicationSecrets)
   }
 
   /** RFC 8446 4.1.2: TLS 1.3 ClientHellos carry null compression only. */
@@ -159,8 +161,17 @@ class ServerHandshakeState13 extends HandshakeState {
     }
   }
 
-  private sendServerHello(parameters: Parameters13): KeyShare {
-    const share = this.config.provider.generateKeyShare(parameters.group)
+  /**
+   * Our share and the shared secret, before anything goes out: a client share that is not a valid point (or gives
+   * the all-zero X25519 secret) gets illegal_parameter alone, never after our ServerHello (RFC 8446 4.2.8.2, 7.4.2).
+   */
+  private *keyExchange(parameters: Parameters13): Step<{ share: KeyShare; sharedSecret: Uint8Array }> {
+    const share = yield* settle(this.config.provider.generateKeyShare(parameters.group))
+    const sharedSecret = yield* settle(share.agree(parameters.clientShare!.keyExchange))
+    return { share, sharedSecret }
+  }
+
+  private sendServerHello(parameters: Parameters13, share: KeyShare): void {
     const extensions = [
       encodeExtension(supportedVersionSelected, TLS13),
       encodeExtension(keyShareServerHello, { group: namedGroupCode(parameters.group), keyExchange: share.publicKey }),
@@ -175,13 +186,12 @@ class ServerHandshakeState13 extends HandshakeState {
     })
     this.sendAndHash(serverHello)
     this.sendCompatibilityChangeCipherSpec()
-    return share
   }
 
-  private establishHandshakeKeys(parameters: Parameters13, share: KeyShare): void {
+  private establishHandshakeKeys(parameters: Parameters13, sharedSecret: Uint8Array): void {
     const { provider } = this.config
     const schedule = new KeySchedule13(provider, parameters.suite.hash, this.resumption?.state.psk)
-    schedule.addSharedSecret(share.agree(parameters.clientShare!.keyExchange))
+    schedule.addSharedSecret(sharedSecret)
     this.schedule = schedule
     const helloHash = this.transcript.hash()
     this.clientHandshakeSecret = schedule.clientHandshakeTrafficSecret(helloHash)
@@ -210,13 +220,14 @@ class ServerHandshakeState13 extends HandshakeState {
     }
   }
 
-  private sendServerCertificate(parameters: Parameters13): void {
+  private *sendServerCertificate(parameters: Parameters13): Step {
     const { certified } = parameters.certificate
     this.sendAndHash(
       encodeCertificate({ certificateRequestContext: new Uint8Array(0), certificateList: certified.chain.map((certData) => ({ certData, extensions: [] })) }),
     )
     const content = certificateVerifyContent('server', this.transcript.hash())
-    this.sendAndHash(encodeCertificateVerify({ algorithm: parameters.certificate.scheme, signature: signWith(this.config, parameters.certificate, content) }))
+    const signature = yield* settle(signWith(this.config, parameters.certificate, content))
+    this.sendAndHash(encodeCertificateVerify({ algorithm: parameters.certificate.scheme, signature }))
   }
 
   /** Our Finished, then the application secrets (over the transcript through it) and our application write keys. */
@@ -243,7 +254,7 @@ class ServerHandshakeState13 extends HandshakeState {
     const certificate = decodeCertificate(message.body)
     if (certificate.certificateRequestContext.length !== 0) throw new TlsError('illegal_parameter', 'client Certificate has a non-empty context')
     this.peerChain = certificate.certificateList.map((entry) => entry.certData)
-    this.verified = verifyPeerCertificates(this.config, this.peerChain, 'clientAuth', TLS13)
+    this.verified = yield* settle(verifyPeerCertificates(this.config, this.peerChain, 'clientAuth', TLS13))
     this.transcript.update(message.raw)
     if (this.peerChain.length === 0) return
 
@@ -252,7 +263,7 @@ class ServerHandshakeState13 extends HandshakeState {
     const content = certificateVerifyContent('client', this.transcript.hash())
     const publicKey = this.verified?.leaf.publicKey
     if (!publicKey) throw new TlsError('internal_error', 'client certificate was not parsed')
-    checkPeerSignature(this.config, publicKey, verify.algorithm, TLS13, content, verify.signature, 'client CertificateVerify')
+    yield* checkPeerSignature(this.config, publicKey, verify.algorithm, TLS13, content, verify.signature, 'client CertificateVerify')
     this.peerScheme = verify.algorithm
     this.transcript.update(verifyMessage.raw)
   }
@@ -263,7 +274,7 @@ class ServerHandshakeState13 extends HandshakeState {
     this.transcript.update(message.raw)
   }
 
-  private complete(parameters: Parameters13, secrets: { client: Uint8Array; server: Uint8Array; exporter: Uint8Array }): void {
+  private *complete(parameters: Parameters13, secrets: { client: Uint8Array; server: Uint8Array; exporter: Uint8Array }): Step {
     const { provider } = this.config
     this.session.setReadProtection(protectionFor(provider, parameters.suite, secrets.client))
     const resumptionMasterSecret = this.schedule!.resumptionMasterSecret(this.transcript.hash())
@@ -276,7 +287,7 @@ class ServerHandshakeState13 extends HandshakeState {
       helloRetryRequest: this.helloRetried,
       resumedFrom: this.resumption?.state,
     })
-    this.sendNewSessionTicket(parameters, resumptionMasterSecret, info)
+    yield* this.sendNewSessionTicket(parameters, resumptionMasterSecret, info)
     this.session.complete(
       new Established13(this.session, parameters.suite, {
         role: 'server',
@@ -290,10 +301,10 @@ class ServerHandshakeState13 extends HandshakeState {
   }
 
   /** RFC 8446 4.6.1: with session tickets on, one NewSessionTicket as soon as the handshake is done (if the client can use it). */
-  private sendNewSessionTicket(parameters: Parameters13, resumptionMasterSecret: Uint8Array, info: ConnectionInfo): void {
+  private *sendNewSessionTicket(parameters: Parameters13, resumptionMasterSecret: Uint8Array, info: ConnectionInfo): Step {
     const sealer = this.config.ticketSealer
     if (!sealer || !clientAcceptsTickets(this.hello)) return
-    const ticket = newSessionTicket(this.config, sealer, parameters.suite, resumptionMasterSecret, info)
+    const ticket = yield* settle(newSessionTicket(this.config, sealer, parameters.suite, resumptionMasterSecret, info))
     if (ticket) this.session.sendHandshake(ticket)
   }
 }

@@ -1,6 +1,7 @@
 // The server's TLS 1.3 session tickets: its own resumption state, sealed with an AEAD under a random per-context key (RFC 8446 4.6.1).
 import type { AeadKey, CryptoProvider } from '../crypto/provider.js'
 import { bytesEqual, utf8 } from '../bytes.js'
+import { type MaybePromise, whenSettled } from '../pending.js'
 import { Reader, Writer } from '../record/codec.js'
 
 /** What a ticket carries: everything the server needs to resume the session without keeping it. */
@@ -72,27 +73,34 @@ export class TicketSealer {
   }
 
   /** The sealed ticket, or undefined when it would not fit a NewSessionTicket (a huge client chain). */
-  seal(state: TicketState): Uint8Array | undefined {
+  seal(state: TicketState): MaybePromise<Uint8Array | undefined> {
     const nonce = this.provider.randomBytes(NONCE_LENGTH)
-    const sealed = this.key.seal(nonce, encodeState(state), this.keyName)
-    const ticket = new Uint8Array(KEY_NAME_LENGTH + NONCE_LENGTH + sealed.length)
-    ticket.set(this.keyName)
-    ticket.set(nonce, KEY_NAME_LENGTH)
-    ticket.set(sealed, KEY_NAME_LENGTH + NONCE_LENGTH)
-    return ticket.length <= MAX_TICKET_LENGTH ? ticket : undefined
+    const keyName = this.keyName
+    return whenSettled(this.key.seal(nonce, encodeState(state), keyName), (sealed) => {
+      const ticket = new Uint8Array(KEY_NAME_LENGTH + NONCE_LENGTH + sealed.length)
+      ticket.set(keyName)
+      ticket.set(nonce, KEY_NAME_LENGTH)
+      ticket.set(sealed, KEY_NAME_LENGTH + NONCE_LENGTH)
+      return ticket.length <= MAX_TICKET_LENGTH ? ticket : undefined
+    })
   }
 
   /** The state in one of our tickets; undefined for anything else (another key, tampered, malformed): never an error. */
-  open(ticket: Uint8Array): TicketState | undefined {
+  open(ticket: Uint8Array): MaybePromise<TicketState | undefined> {
     if (ticket.length < KEY_NAME_LENGTH + NONCE_LENGTH + 16) return undefined
     // The key name is public (it is sent in clear): a plain comparison only skips tickets of other keys early.
     if (!bytesEqual(ticket.subarray(0, KEY_NAME_LENGTH), this.keyName)) return undefined
-    const plaintext = this.key.open(ticket.subarray(KEY_NAME_LENGTH, KEY_NAME_LENGTH + NONCE_LENGTH), ticket.subarray(KEY_NAME_LENGTH + NONCE_LENGTH), this.keyName)
-    if (plaintext === null) return undefined
-    try {
-      return decodeState(plaintext)
-    } catch {
-      return undefined
-    }
+    const nonce = ticket.subarray(KEY_NAME_LENGTH, KEY_NAME_LENGTH + NONCE_LENGTH)
+    return whenSettled(this.key.open(nonce, ticket.subarray(KEY_NAME_LENGTH + NONCE_LENGTH), this.keyName), openedState)
+  }
+}
+
+/** The state a ticket's plaintext carries; undefined when it did not authenticate or does not decode. */
+function openedState(plaintext: Uint8Array | null): TicketState | undefined {
+  if (plaintext === null) return undefined
+  try {
+    return decodeState(plaintext)
+  } catch {
+    return undefined
   }
 }

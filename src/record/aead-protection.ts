@@ -1,6 +1,7 @@
 // What every AEAD record protection shares: the imported key, its sequence number, reused buffers and the RFC 8446 5.5 limits.
 import type { AeadKey, AeadName, CryptoProvider } from '../crypto/provider.js'
 import { TlsError } from '../errors.js'
+import { isPending, type MaybePromise } from '../pending.js'
 import type { ContentType } from './content.js'
 import type { OpenedRecord, RecordProtection } from './protection.js'
 import { SequenceNumber } from './sequence.js'
@@ -48,21 +49,37 @@ export abstract class AeadProtection implements RecordProtection {
     return this.sequence.value
   }
 
-  abstract seal(type: ContentType, fragment: Uint8Array): Uint8Array
-  abstract open(type: ContentType, fragment: Uint8Array, header: Uint8Array): OpenedRecord
+  abstract seal(type: ContentType, fragment: Uint8Array): MaybePromise<Uint8Array>
+  abstract open(type: ContentType, fragment: Uint8Array, header: Uint8Array): MaybePromise<OpenedRecord>
 
   /** Decrypts and authenticates under the nonce the subclass just prepared, or fails with bad_record_mac (RFC 8446 5.2, RFC 5246 6.2.3.3). */
-  protected decrypt(ciphertext: Uint8Array, additionalData: Uint8Array): Uint8Array {
-    const plaintext = ciphertext.length < AEAD_TAG_LENGTH ? null : this.key.open(this.nonce, ciphertext, additionalData)
-    if (plaintext === null) throw new TlsError('bad_record_mac', 'record failed authentication')
-    return plaintext
+  protected decrypt(ciphertext: Uint8Array, additionalData: Uint8Array): MaybePromise<Uint8Array> {
+    if (ciphertext.length < AEAD_TAG_LENGTH) return authenticated(null)
+    const plaintext = this.key.open(this.nonce, ciphertext, additionalData)
+    return isPending(plaintext) ? plaintext.then(authenticated) : authenticated(plaintext)
   }
 
-  /** The record: the first `prefixLength` bytes of `prefix` (header, explicit nonce), then the sealed bytes. */
-  protected static join(prefix: Uint8Array, prefixLength: number, sealed: Uint8Array): Uint8Array {
-    const record = new Uint8Array(prefixLength + sealed.length)
-    record.set(prefix.subarray(0, prefixLength))
-    record.set(sealed, prefixLength)
-    return record
+  /**
+   * Encrypts under the nonce the subclass just prepared and prepends the first `prefixLength` bytes of `prefix`
+   * (header, explicit nonce). An asynchronous AEAD gets a copy of the prefix, which the next record rewrites.
+   */
+  protected encrypt(plaintext: Uint8Array, additionalData: Uint8Array, prefix: Uint8Array, prefixLength: number): MaybePromise<Uint8Array> {
+    const sealed = this.key.seal(this.nonce, plaintext, additionalData)
+    if (!isPending(sealed)) return join(prefix, prefixLength, sealed)
+    const kept = prefix.slice(0, prefixLength)
+    return sealed.then((bytes) => join(kept, prefixLength, bytes))
   }
+}
+
+function authenticated(plaintext: Uint8Array | null): Uint8Array {
+  if (plaintext === null) throw new TlsError('bad_record_mac', 'record failed authentication')
+  return plaintext
+}
+
+/** The record: the first `prefixLength` bytes of `prefix` (header, explicit nonce), then the sealed bytes. */
+function join(prefix: Uint8Array, prefixLength: number, sealed: Uint8Array): Uint8Array {
+  const record = new Uint8Array(prefixLength + sealed.length)
+  record.set(prefix.subarray(0, prefixLength))
+  record.set(sealed, prefixLength)
+  return record
 }

@@ -39,6 +39,12 @@ export class RecordDeframer {
     this.chunkBytes += chunk.length
   }
 
+  /** Copies the input still held by reference, so the caller may reuse its chunks while records wait unread. */
+  detach(): void {
+    for (let i = 0; i < this.chunks.length; i++) this.chunks[i] = this.chunks[i]!.slice(i === 0 ? this.chunkOffset : 0)
+    this.chunkOffset = 0
+  }
+
   /** Bytes received and not yet returned in a record. */
   get bufferedBytes(): number {
     return this.keptLength + this.chunkBytes

@@ -11,6 +11,7 @@ import { PlaintextProtection, type OpenedRecord, type RecordProtection } from '.
 import { RecordLayer } from './record-layer.js'
 import { Tls12RecordProtection } from './tls12-protection.js'
 import { Tls13RecordProtection } from './tls13-protection.js'
+import { now } from '../../test/helpers/sync.js'
 
 let casesRun = 0
 const started = performance.now()
@@ -174,7 +175,7 @@ function feedRecordLayer(read: RecordProtection | undefined, chunks: Uint8Array[
   try {
     for (const chunk of chunks) {
       layer.receive(chunk)
-      for (let record = layer.nextRecord(); record !== undefined; record = layer.nextRecord()) {
+      for (let record = now(layer.nextRecord()); record !== undefined; record = now(layer.nextRecord())) {
         records.push(record)
         // Every record consumes at least its 5-byte header: more records than that would be a loop.
         if (records.length * 5 > inputLength) throw new Error('record layer delivered more records than its input holds')
@@ -264,7 +265,7 @@ function sealStream(protection: RecordProtection, shape: [ContentType, number][]
   const content = (type: ContentType, length: number, i: number) =>
     type === ContentType.change_cipher_spec ? Uint8Array.of(1) : Uint8Array.from({ length }, (_, j) => (j * 7 + i + 1) & 0xff)
   const plaintexts = shape.map(([type, length], i) => ({ type, fragment: content(type, length, i) }))
-  const units = plaintexts.map((p) => protection.seal(p.type, p.fragment))
+  const units = plaintexts.map((p) => now(protection.seal(p.type, p.fragment)))
   return { units, wire: join(...units), plaintexts }
 }
 

@@ -1,5 +1,6 @@
 // The RecordProtection interface (one direction, one key) and the null protection of epoch 0.
 import { TlsError } from '../errors.js'
+import type { MaybePromise } from '../pending.js'
 import { ContentType, MAX_PLAINTEXT, RECORD_HEADER_LENGTH, TLS12, writeRecordHeader } from './content.js'
 
 /** A record with its protection removed. */
@@ -19,10 +20,17 @@ export interface RecordProtection {
   readonly recordsProtected: number
   /** RFC 8446 5.5: records after which the key must be updated (Infinity when no limit applies). */
   readonly confidentialityLimit: number
-  /** The whole record, header included, carrying `fragment` (at most 2^14 bytes) as `type`. */
-  seal(type: ContentType, fragment: Uint8Array): Uint8Array
-  /** Removes the protection of one record; a TlsError (bad_record_mac, record_overflow, ...) when it cannot. */
-  open(type: ContentType, fragment: Uint8Array, header: Uint8Array): OpenedRecord
+  /**
+   * The whole record, header included, carrying `fragment` (at most 2^14 bytes) as `type`; a promise of it when
+   * the provider's AEAD answers asynchronously. The sequence number is taken at the call, so records sealed one
+   * after another keep their order however their promises settle.
+   */
+  seal(type: ContentType, fragment: Uint8Array): MaybePromise<Uint8Array>
+  /**
+   * Removes the protection of one record; a TlsError (bad_record_mac, record_overflow, ...) when it cannot,
+   * thrown or as the rejection of the promise an asynchronous AEAD makes. Records are opened one at a time.
+   */
+  open(type: ContentType, fragment: Uint8Array, header: Uint8Array): MaybePromise<OpenedRecord>
 }
 
 /** The `plaintext` protection of the initial epoch: records carry TLSPlaintext as is (RFC 8446 5.1). */

@@ -7,6 +7,7 @@ import { PlaintextProtection, type OpenedRecord } from './protection.js'
 import { RecordLayer } from './record-layer.js'
 import { Tls12RecordProtection } from './tls12-protection.js'
 import { Tls13RecordProtection } from './tls13-protection.js'
+import { now } from '../../test/helpers/sync.js'
 
 const tlsError = (alert: string) => expect.objectContaining({ name: 'TlsError', alert })
 
@@ -16,7 +17,7 @@ const tls13 = () => new Tls13RecordProtection(nobleProvider, 'CHACHA20-POLY1305'
 
 function drain(layer: RecordLayer): OpenedRecord[] {
   const out: OpenedRecord[] = []
-  for (let r = layer.nextRecord(); r !== undefined; r = layer.nextRecord()) out.push(r)
+  for (let r = now(layer.nextRecord()); r !== undefined; r = now(layer.nextRecord())) out.push(r)
   return out
 }
 
@@ -87,7 +88,7 @@ describe('RecordLayer receiving', () => {
     peer.send(ContentType.application_data, fromHex('68656c6c6f'))
     const layer = new RecordLayer()
     layer.receive(peer.takeOutgoing())
-    expect(toHex(layer.nextRecord()!.fragment)).toBe('02000000')
+    expect(toHex(now(layer.nextRecord())!.fragment)).toBe('02000000')
     layer.setReadProtection(tls13())
     expect(drain(layer).map((r) => [r.type, toHex(r.fragment)])).toEqual([
       [ContentType.handshake, '08000000'],
@@ -118,11 +119,11 @@ describe('RecordLayer receiving', () => {
     const layer = new RecordLayer()
     layer.setReadProtection(tls13())
     layer.receive(fromHex('140303000101'))
-    expect(layer.nextRecord()).toEqual({ type: ContentType.change_cipher_spec, fragment: fromHex('01') })
+    expect(now(layer.nextRecord())).toEqual({ type: ContentType.change_cipher_spec, fragment: fromHex('01') })
     const bad = new RecordLayer()
     bad.setReadProtection(tls13())
     bad.receive(fromHex('140303000102'))
-    expect(() => bad.nextRecord()).toThrow(tlsError('unexpected_message'))
+    expect(() => now(bad.nextRecord())).toThrow(tlsError('unexpected_message'))
   })
 
   it('refuses zero-length handshake (unexpected_message) and alert (decode_error) records, allows empty application data', () => {
@@ -133,48 +134,48 @@ describe('RecordLayer receiving', () => {
     ] as const) {
       const layer = new RecordLayer()
       layer.receive(plaintextRecord(type, new Uint8Array(0)))
-      expect(() => layer.nextRecord()).toThrow(tlsError(alert))
+      expect(() => now(layer.nextRecord())).toThrow(tlsError(alert))
     }
     const sealer = tls13()
-    const wire = concat(sealer.seal(ContentType.handshake, fromHex('0b')), sealer.seal(ContentType.application_data, new Uint8Array(0)))
+    const wire = concat(now(sealer.seal(ContentType.handshake, fromHex('0b'))), now(sealer.seal(ContentType.application_data, new Uint8Array(0))))
     const layer = new RecordLayer()
     layer.setReadProtection(tls13())
     layer.receive(wire)
     expect(drain(layer).map((r) => r.fragment.length)).toEqual([1, 0])
     const refusing = new RecordLayer()
     refusing.setReadProtection(tls13())
-    refusing.receive(tls13().seal(ContentType.handshake, new Uint8Array(0)))
-    expect(() => refusing.nextRecord()).toThrow(tlsError('unexpected_message'))
+    refusing.receive(now(tls13().seal(ContentType.handshake, new Uint8Array(0))))
+    expect(() => now(refusing.nextRecord())).toThrow(tlsError('unexpected_message'))
   })
 
   it('refuses unprotected application data with unexpected_message', () => {
     const layer = new RecordLayer()
     layer.receive(plaintextRecord(ContentType.application_data, fromHex('00')))
-    expect(() => layer.nextRecord()).toThrow(tlsError('unexpected_message'))
+    expect(() => now(layer.nextRecord())).toThrow(tlsError('unexpected_message'))
   })
 
   it('applies the read protection size limit: 2^14 + 1 overflows in plaintext; TLS 1.3 ciphertext that could not fit is refused before decryption', () => {
     const layer = new RecordLayer()
     layer.receive(plaintextRecord(ContentType.handshake, new Uint8Array(MAX_PLAINTEXT + 1)))
-    expect(() => layer.nextRecord()).toThrow(tlsError('record_overflow'))
+    expect(() => now(layer.nextRecord())).toThrow(tlsError('record_overflow'))
     // 2^14 + 1 inner plaintext bytes plus the tag: the largest that may decrypt, so the AEAD decides.
     const largest = new RecordLayer()
     largest.setReadProtection(tls13())
     largest.receive(plaintextRecord(ContentType.application_data, new Uint8Array(MAX_PLAINTEXT + 1 + 16)))
-    expect(() => largest.nextRecord()).toThrow(tlsError('bad_record_mac'))
+    expect(() => now(largest.nextRecord())).toThrow(tlsError('bad_record_mac'))
     // Within the deframer's 2^14 + 256, but it could only decrypt to too much: record_overflow, no decryption.
     const oversized = new RecordLayer()
     oversized.setReadProtection(tls13())
     oversized.receive(plaintextRecord(ContentType.application_data, new Uint8Array(MAX_TLS13_CIPHERTEXT)))
-    expect(() => oversized.nextRecord()).toThrow(tlsError('record_overflow'))
+    expect(() => now(oversized.nextRecord())).toThrow(tlsError('record_overflow'))
   })
 
   it('stays failed after an error, while sending (the alert) still works', () => {
     const layer = new RecordLayer()
     layer.receive(fromHex('ff'))
-    expect(() => layer.nextRecord()).toThrow(tlsError('protocol_version'))
+    expect(() => now(layer.nextRecord())).toThrow(tlsError('protocol_version'))
     layer.receive(plaintextRecord(ContentType.handshake, fromHex('01')))
-    expect(() => layer.nextRecord()).toThrow(tlsError('protocol_version'))
+    expect(() => now(layer.nextRecord())).toThrow(tlsError('protocol_version'))
     layer.send(ContentType.alert, fromHex('0246'))
     expect(toHex(layer.takeOutgoing())).toBe('15030300020246')
   })

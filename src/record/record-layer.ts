@@ -4,25 +4,38 @@ import { ContentType, MAX_PLAINTEXT } from './content.js'
 import { RecordDeframer } from './deframer.js'
 import { PlaintextProtection, type OpenedRecord, type RecordProtection } from './protection.js'
 import { concatAll } from '../bytes.js'
+import { isPending } from '../pending.js'
 
 export interface RecordLayerOptions {
   /** The largest content sent per record (default 2^14); see `setMaxSendFragment`. */
   maxSendFragment?: number
 }
 
+/** A record whose sealing is in flight (an asynchronous AEAD): its place in the outgoing queue is kept. */
+interface SealingRecord {
+  record: Uint8Array | undefined
+}
+
 /**
  * Frames, protects and unprotects records; knows keys, never what the handshake means. Both
  * directions start with the plaintext protection. After a receive-side error the layer stays failed
  * (every later `nextRecord` throws the same error) while sending stays possible, for the alert.
+ * With an asynchronous AEAD, records are opened one at a time (the caller waits for each) and sealed
+ * concurrently, each keeping its place in the outgoing queue.
  */
 export class RecordLayer {
   private readonly deframer = new RecordDeframer()
   private readProtection: RecordProtection = new PlaintextProtection()
   private writeProtection: RecordProtection = new PlaintextProtection()
-  private readonly outgoing: Uint8Array[] = []
+  private readonly outgoing: (Uint8Array | SealingRecord)[] = []
   private outgoingBytes = 0
+  /** SealingRecord entries in `outgoing`, and how many of them are still being sealed. */
+  private slots = 0
+  private sealing = 0
   private maxSendFragment = MAX_PLAINTEXT
   private failure: TlsError | undefined
+  /** Called when a record sealed asynchronously is ready (or failed: then with its error). */
+  onSealed: ((error?: unknown) => void) | undefined
 
   constructor(options: RecordLayerOptions = {}) {
     if (options.maxSendFragment !== undefined) this.setMaxSendFragment(options.maxSendFragment)
@@ -35,21 +48,31 @@ export class RecordLayer {
 
   /**
    * The next record, unprotected with the current read protection, or undefined when more bytes are
-   * needed. Pull one record, act on it (perhaps changing the read protection), then pull the next.
+   * needed; a promise of it when the AEAD answers asynchronously (wait for it before pulling the next).
+   * Pull one record, act on it (perhaps changing the read protection), then pull the next.
    * A change_cipher_spec record is delivered only as the single byte 1.
    */
-  nextRecord(): OpenedRecord | undefined {
+  nextRecord(): OpenedRecord | PromiseLike<OpenedRecord> | undefined {
     if (this.failure !== undefined) throw this.failure
     try {
       const raw = this.deframer.next()
       if (raw === undefined) return undefined
       const record = this.readProtection.open(raw.type, raw.fragment, raw.header)
-      checkDeliveredRecord(record)
-      return record
+      if (isPending(record)) return record.then(checkDeliveredRecord, (error: unknown) => this.fail(error))
+      return checkDeliveredRecord(record)
     } catch (error) {
-      if (error instanceof TlsError) this.failure = error
-      throw error
+      return this.fail(error)
     }
+  }
+
+  private fail(error: unknown): never {
+    if (error instanceof TlsError) this.failure = error
+    throw error
+  }
+
+  /** Copies what is held by reference: records are left unread (a provider operation is in flight) and the caller may reuse its buffers. */
+  detachInput(): void {
+    this.deframer.detach()
   }
 
   /** Bytes received and not yet delivered in a record. */
@@ -91,29 +114,76 @@ export class RecordLayer {
   send(type: ContentType, data: Uint8Array): void {
     for (let at = 0; at < data.length; at += this.maxSendFragment) {
       const record = this.writeProtection.seal(type, data.subarray(at, at + this.maxSendFragment))
-      this.outgoing.push(record)
-      this.outgoingBytes += record.length
+      if (isPending(record)) this.queueSealing(record)
+      else {
+        this.outgoing.push(record)
+        this.outgoingBytes += record.length
+      }
     }
   }
 
-  /** Bytes waiting to go on the wire. */
+  /** Holds the record's place in the queue until its sealing settles. */
+  private queueSealing(record: PromiseLike<Uint8Array>): void {
+    const slot: SealingRecord = { record: undefined }
+    this.outgoing.push(slot)
+    this.slots++
+    this.sealing++
+    record.then(
+      (sealed) => {
+        slot.record = sealed
+        this.sealing--
+        this.onSealed?.()
+      },
+      (error: unknown) => {
+        // The connection fails on this error; the slot goes out empty, the alert after it.
+        slot.record = new Uint8Array(0)
+        this.sealing--
+        this.onSealed?.(error)
+      },
+    )
+  }
+
+  /** Records still being sealed by an asynchronous AEAD. */
+  get recordsSealing(): number {
+    return this.sealing
+  }
+
+  /** Bytes ready for the wire (records still being sealed, and those after them, not counted). */
   get outgoingLength(): number {
     return this.outgoingBytes
   }
 
-  /** Everything queued for the wire, emptying the queue (an empty array when nothing is queued). */
+  /**
+   * What is ready for the wire, in order, emptying that part of the queue (an empty array when nothing is):
+   * a record still being sealed holds back itself and everything queued after it.
+   */
   takeOutgoing(): Uint8Array {
-    const records = this.outgoing.splice(0)
+    if (this.slots === 0) {
+      const records = this.outgoing.splice(0) as Uint8Array[]
+      this.outgoingBytes = 0
+      return records.length === 1 ? records[0]! : concatAll(records)
+    }
+    const ready: Uint8Array[] = []
+    for (const entry of this.outgoing) {
+      const record = entry instanceof Uint8Array ? entry : entry.record
+      if (record === undefined) break
+      ready.push(record)
+      if (!(entry instanceof Uint8Array)) this.slots--
+    }
+    this.outgoing.splice(0, ready.length)
     this.outgoingBytes = 0
-    return records.length === 1 ? records[0]! : concatAll(records)
+    for (const entry of this.outgoing) if (entry instanceof Uint8Array) this.outgoingBytes += entry.length
+    return concatAll(ready)
   }
 }
 
 /** RFC 8446 5.1 rules that hold whatever the protection: no empty handshake or alert records; CCS is the byte 1. */
-function checkDeliveredRecord({ type, fragment }: OpenedRecord): void {
+function checkDeliveredRecord(record: OpenedRecord): OpenedRecord {
+  const { type, fragment } = record
   if (type === ContentType.handshake && fragment.length === 0) throw new TlsError('unexpected_message', 'zero-length handshake record')
   if (type === ContentType.alert && fragment.length === 0) throw new TlsError('decode_error', 'zero-length alert record')
   if (type === ContentType.change_cipher_spec && (fragment.length !== 1 || fragment[0] !== 1)) {
     throw new TlsError('unexpected_message', 'change_cipher_spec record is not the single byte 1')
   }
+  return record
 }

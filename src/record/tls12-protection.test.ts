@@ -6,6 +6,7 @@ import { fromHex, toHex } from '../bytes.js'
 import { ContentType, MAX_PLAINTEXT } from './content.js'
 import type { AeadProtectionOptions } from './aead-protection.js'
 import { Tls12RecordProtection } from './tls12-protection.js'
+import { now } from '../../test/helpers/sync.js'
 
 const tlsError = (alert: string) => expect.objectContaining({ name: 'TlsError', alert })
 
@@ -17,16 +18,16 @@ function protection(aead: AeadName, options: AeadProtectionOptions = {}): Tls12R
 }
 
 function openRecord(p: Tls12RecordProtection, record: Uint8Array) {
-  return p.open(record[0] as ContentType, record.subarray(5), record.subarray(0, 5))
+  return now(p.open(record[0] as ContentType, record.subarray(5), record.subarray(0, 5)))
 }
 
 describe('Tls12RecordProtection with AES-GCM (RFC 5288)', () => {
   it.each(['AES-128-GCM', 'AES-256-GCM'] as const)('%s: writes the sequence number as the 8-byte explicit nonce', (aead) => {
     const p = protection(aead, { initialSequence: 0x1122334455667788n })
-    const record = p.seal(ContentType.application_data, fromHex('cafe'))
+    const record = now(p.seal(ContentType.application_data, fromHex('cafe')))
     expect(toHex(record.subarray(0, 5))).toBe('170303' + (8 + 2 + 16).toString(16).padStart(4, '0'))
     expect(toHex(record.subarray(5, 13))).toBe('1122334455667788')
-    expect(toHex(p.seal(ContentType.application_data, fromHex('cafe')).subarray(5, 13))).toBe('1122334455667789')
+    expect(toHex(now(p.seal(ContentType.application_data, fromHex('cafe'))).subarray(5, 13))).toBe('1122334455667789')
   })
 
   it('opens using the explicit nonce on the wire, whatever the peer chose', () => {
@@ -37,24 +38,24 @@ describe('Tls12RecordProtection with AES-GCM (RFC 5288)', () => {
     const additionalData = fromHex('0000000000000000 16 0303 0003')
     const sealed = nobleProvider.aead(aead).importKey(key.subarray(0, 16)).seal(new Uint8Array([...salt, ...explicit]), fromHex('aabbcc'), additionalData)
     const fragment = new Uint8Array([...explicit, ...sealed])
-    const opened = protection(aead).open(ContentType.handshake, fragment, fromHex('1603030000'))
+    const opened = now(protection(aead).open(ContentType.handshake, fragment, fromHex('1603030000')))
     expect(toHex(opened.fragment)).toBe('aabbcc')
   })
 
   it('refuses a fragment shorter than explicit nonce plus tag with bad_record_mac', () => {
-    expect(() => protection('AES-128-GCM').open(ContentType.application_data, new Uint8Array(23), fromHex('1703030017'))).toThrow(tlsError('bad_record_mac'))
+    expect(() => now(protection('AES-128-GCM').open(ContentType.application_data, new Uint8Array(23), fromHex('1703030017')))).toThrow(tlsError('bad_record_mac'))
   })
 })
 
 describe('Tls12RecordProtection with ChaCha20-Poly1305 (RFC 7905)', () => {
   it('carries no explicit nonce: the record is header, ciphertext and tag', () => {
-    const record = protection('CHACHA20-POLY1305').seal(ContentType.handshake, fromHex('01020304'))
+    const record = now(protection('CHACHA20-POLY1305').seal(ContentType.handshake, fromHex('01020304')))
     expect(record.length).toBe(5 + 4 + 16)
     expect(toHex(record.subarray(0, 5))).toBe('1603030014')
   })
 
   it('refuses a fragment shorter than the tag with bad_record_mac', () => {
-    expect(() => protection('CHACHA20-POLY1305').open(ContentType.application_data, new Uint8Array(15), fromHex('170303000f'))).toThrow(
+    expect(() => now(protection('CHACHA20-POLY1305').open(ContentType.application_data, new Uint8Array(15), fromHex('170303000f')))).toThrow(
       tlsError('bad_record_mac'),
     )
   })
@@ -72,7 +73,7 @@ describe.each(['AES-128-GCM', 'AES-256-GCM', 'CHACHA20-POLY1305'] as const)('Tls
     ]
     for (const [type, length] of cases) {
       const content = Uint8Array.from({ length }, (_, i) => (i * 7) & 0xff)
-      const record = writer.seal(type, content)
+      const record = now(writer.seal(type, content))
       expect(record[0]).toBe(type)
       const opened = openRecord(reader, record)
       expect(opened.type).toBe(type)
@@ -82,7 +83,7 @@ describe.each(['AES-128-GCM', 'AES-256-GCM', 'CHACHA20-POLY1305'] as const)('Tls
   })
 
   it('authenticates the sequence number, type, version and length: any change is bad_record_mac', () => {
-    const record = protection(aead).seal(ContentType.application_data, fromHex('00112233'))
+    const record = now(protection(aead).seal(ContentType.application_data, fromHex('00112233')))
     expect(() => openRecord(protection(aead, { initialSequence: 1n }), record)).toThrow(tlsError('bad_record_mac'))
     const retyped = record.slice()
     retyped[0] = ContentType.handshake
@@ -94,7 +95,7 @@ describe.each(['AES-128-GCM', 'AES-256-GCM', 'CHACHA20-POLY1305'] as const)('Tls
   })
 
   it('refuses a record version other than TLS 1.2 with protocol_version', () => {
-    const record = protection(aead).seal(ContentType.application_data, fromHex('00'))
+    const record = now(protection(aead).seal(ContentType.application_data, fromHex('00')))
     record[2] = 0x01
     expect(() => openRecord(protection(aead), record)).toThrow(tlsError('protocol_version'))
   })
@@ -106,16 +107,16 @@ describe.each(['AES-128-GCM', 'AES-256-GCM', 'CHACHA20-POLY1305'] as const)('Tls
     const gcm = aead !== 'CHACHA20-POLY1305'
     const nonce = gcm ? new Uint8Array([...ivFor(aead), 0, 0, 0, 0, 0, 0, 0, 0]) : ivFor(aead)
     const additionalData = fromHex('0000000000000000 17 0303 4001')
-    const fragment = new Uint8Array([...(gcm ? new Uint8Array(8) : []), ...k.seal(nonce, big, additionalData)])
-    expect(() => protection(aead).open(ContentType.application_data, fragment, fromHex('1703030000'))).toThrow(tlsError('record_overflow'))
+    const fragment = new Uint8Array([...(gcm ? new Uint8Array(8) : []), ...now(k.seal(nonce, big, additionalData))])
+    expect(() => now(protection(aead).open(ContentType.application_data, fragment, fromHex('1703030000')))).toThrow(tlsError('record_overflow'))
   })
 
   it('refuses to seal or open after sequence number 2^64 - 1', () => {
     const writer = protection(aead, { initialSequence: 2n ** 64n - 1n })
     const reader = protection(aead, { initialSequence: 2n ** 64n - 1n })
-    const last = writer.seal(ContentType.application_data, fromHex('01'))
+    const last = now(writer.seal(ContentType.application_data, fromHex('01')))
     expect(toHex(openRecord(reader, last).fragment)).toBe('01')
-    expect(() => writer.seal(ContentType.application_data, fromHex('01'))).toThrow(tlsError('internal_error'))
+    expect(() => now(writer.seal(ContentType.application_data, fromHex('01')))).toThrow(tlsError('internal_error'))
     expect(() => openRecord(reader, last)).toThrow(expect.objectContaining({ code: 'ERR_TLS_SEQUENCE_EXHAUSTED' }))
   })
 })
@@ -127,6 +128,6 @@ describe('Tls12RecordProtection construction', () => {
   })
 
   it('refuses to seal more than 2^14 bytes', () => {
-    expect(() => protection('AES-128-GCM').seal(ContentType.application_data, new Uint8Array(MAX_PLAINTEXT + 1))).toThrow(tlsError('internal_error'))
+    expect(() => now(protection('AES-128-GCM').seal(ContentType.application_data, new Uint8Array(MAX_PLAINTEXT + 1)))).toThrow(tlsError('internal_error'))
   })
 })

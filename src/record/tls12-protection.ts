@@ -3,6 +3,7 @@ import type { AeadName, CryptoProvider } from '../crypto/provider.js'
 import { TlsError } from '../errors.js'
 import { MAX_PLAINTEXT, MAX_TLS12_CIPHERTEXT, RECORD_HEADER_LENGTH, TLS12, versionName, writeRecordHeader, type ContentType } from './content.js'
 import { AEAD_TAG_LENGTH, AeadProtection, type AeadProtectionOptions } from './aead-protection.js'
+import { isPending, type MaybePromise } from '../pending.js'
 import type { OpenedRecord } from './protection.js'
 import { xorSequenceIntoIv } from './sequence.js'
 
@@ -34,7 +35,7 @@ export class Tls12RecordProtection extends AeadProtection {
     if (isGcm) this.nonce.set(this.iv)
   }
 
-  seal(type: ContentType, fragment: Uint8Array): Uint8Array {
+  seal(type: ContentType, fragment: Uint8Array): MaybePromise<Uint8Array> {
     this.sequence.assertAvailable()
     if (fragment.length > MAX_PLAINTEXT) throw new TlsError('internal_error', `record fragment of ${fragment.length} bytes exceeds 2^14`)
     const prefixLength = RECORD_HEADER_LENGTH + this.explicitNonceLength
@@ -42,12 +43,12 @@ export class Tls12RecordProtection extends AeadProtection {
     // RFC 5288 3 lets the explicit nonce be the sequence number, which makes it unique per key.
     if (this.explicitNonceLength > 0) this.sequence.writeTo(this.prefix, RECORD_HEADER_LENGTH)
     this.prepareNonce(this.prefix.subarray(RECORD_HEADER_LENGTH, prefixLength))
-    const sealed = this.key.seal(this.nonce, fragment, this.prepareAdditionalData(type, TLS12, fragment.length))
+    const record = this.encrypt(fragment, this.prepareAdditionalData(type, TLS12, fragment.length), this.prefix, prefixLength)
     this.sequence.advance()
-    return AeadProtection.join(this.prefix, prefixLength, sealed)
+    return record
   }
 
-  open(type: ContentType, fragment: Uint8Array, header: Uint8Array): OpenedRecord {
+  open(type: ContentType, fragment: Uint8Array, header: Uint8Array): MaybePromise<OpenedRecord> {
     const version = (header[1]! << 8) | header[2]!
     if (version !== TLS12) throw new TlsError('protocol_version', `${versionName(version)} record in a TLS 1.2 connection`)
     if (fragment.length > MAX_TLS12_CIPHERTEXT) throw new TlsError('record_overflow', `TLSCiphertext of ${fragment.length} bytes exceeds 2^14 + 2048`)
@@ -60,8 +61,7 @@ export class Tls12RecordProtection extends AeadProtection {
     const ciphertext = fragment.subarray(this.explicitNonceLength)
     const plaintext = this.decrypt(ciphertext, this.prepareAdditionalData(type, version, ciphertext.length - AEAD_TAG_LENGTH))
     this.sequence.advance()
-    if (plaintext.length > MAX_PLAINTEXT) throw new TlsError('record_overflow', `decrypted record of ${plaintext.length} bytes exceeds 2^14`)
-    return { type, fragment: plaintext }
+    return isPending(plaintext) ? plaintext.then((bytes) => openedRecord(type, bytes)) : openedRecord(type, plaintext)
   }
 
   /** GCM: salt || nonce_explicit (RFC 5288 3). ChaCha20-Poly1305: IV XOR padded sequence number (RFC 7905 2). */
@@ -75,4 +75,10 @@ export class Tls12RecordProtection extends AeadProtection {
     writeRecordHeader(this.additionalData, 8, type, version, plaintextLength)
     return this.additionalData
   }
+}
+
+/** The decrypted record, refused when it is over 2^14 bytes (RFC 5246 6.2.3). */
+function openedRecord(type: ContentType, fragment: Uint8Array): OpenedRecord {
+  if (fragment.length > MAX_PLAINTEXT) throw new TlsError('record_overflow', `decrypted record of ${fragment.length} bytes exceeds 2^14`)
+  return { type, fragment }
 }

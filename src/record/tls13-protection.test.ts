@@ -5,6 +5,7 @@ import { nobleProvider } from '../crypto/noble.js'
 import { fromHex, toHex } from '../bytes.js'
 import { ContentType, MAX_PLAINTEXT, writeRecordHeader } from './content.js'
 import { Tls13RecordProtection, type Tls13ProtectionOptions } from './tls13-protection.js'
+import { now } from '../../test/helpers/sync.js'
 
 const tlsError = (alert: string) => expect.objectContaining({ name: 'TlsError', alert })
 
@@ -42,14 +43,14 @@ function pair(aead: AeadName = 'CHACHA20-POLY1305', options: Tls13ProtectionOpti
 }
 
 function openRecord(p: Tls13RecordProtection, record: Uint8Array) {
-  return p.open(record[0] as ContentType, record.subarray(5), record.subarray(0, 5))
+  return now(p.open(record[0] as ContentType, record.subarray(5), record.subarray(0, 5)))
 }
 
 /** Seals an arbitrary TLSInnerPlaintext under key32/iv12 at sequence 0, bypassing the protection's own checks. */
 function sealInnerDirectly(inner: Uint8Array): Uint8Array {
   const record = new Uint8Array(5 + inner.length + 16)
   writeRecordHeader(record, 0, ContentType.application_data, 0x0303, inner.length + 16)
-  const sealed = nobleProvider.aead('CHACHA20-POLY1305').importKey(key32).seal(iv12, inner, record.subarray(0, 5))
+  const sealed = now(nobleProvider.aead('CHACHA20-POLY1305').importKey(key32).seal(iv12, inner, record.subarray(0, 5)))
   record.set(sealed, 5)
   return record
 }
@@ -57,8 +58,8 @@ function sealInnerDirectly(inner: Uint8Array): Uint8Array {
 describe('Tls13RecordProtection against the TLS 1.3 example traces', () => {
   it('seals the client application data and close_notify records byte for byte', () => {
     const p = new Tls13RecordProtection(nobleProvider, 'AES-128-GCM', trace.client.key, trace.client.iv)
-    expect(toHex(p.seal(ContentType.application_data, tracePayload))).toBe(toHex(trace.client.appData))
-    expect(toHex(p.seal(ContentType.alert, fromHex('0100')))).toBe(toHex(trace.client.closeNotify))
+    expect(toHex(now(p.seal(ContentType.application_data, tracePayload)))).toBe(toHex(trace.client.appData))
+    expect(toHex(now(p.seal(ContentType.alert, fromHex('0100'))))).toBe(toHex(trace.client.closeNotify))
     expect(p.recordsProtected).toBe(2)
   })
 
@@ -84,7 +85,7 @@ describe('Tls13RecordProtection round trips', () => {
     const { writer, reader } = pair(aead)
     for (const length of [0, 1, MAX_PLAINTEXT]) {
       const content = Uint8Array.from({ length }, (_, i) => i & 0xff)
-      const record = writer.seal(ContentType.application_data, content)
+      const record = now(writer.seal(ContentType.application_data, content))
       expect(toHex(record.subarray(0, 5))).toBe(toHex(Uint8Array.of(23, 3, 3, (length + 17) >> 8, (length + 17) & 0xff)))
       const opened = openRecord(reader, record)
       expect(opened.type).toBe(ContentType.application_data)
@@ -94,30 +95,30 @@ describe('Tls13RecordProtection round trips', () => {
 
   it('hides the content type: every record goes out as application_data', () => {
     const { writer, reader } = pair()
-    const record = writer.seal(ContentType.handshake, fromHex('14000000'))
+    const record = now(writer.seal(ContentType.handshake, fromHex('14000000')))
     expect(record[0]).toBe(ContentType.application_data)
     expect(openRecord(reader, record).type).toBe(ContentType.handshake)
   })
 
   it('pads as the policy asks, strips the padding, and clamps it to 2^14 + 1 inner bytes', () => {
     const { writer, reader } = pair('CHACHA20-POLY1305', { padding: (_type, length) => 256 - (length % 256) })
-    const record = writer.seal(ContentType.application_data, fromHex('0102'))
+    const record = now(writer.seal(ContentType.application_data, fromHex('0102')))
     expect(record.length).toBe(5 + 2 + 1 + 254 + 16)
     expect(toHex(openRecord(reader, record).fragment)).toBe('0102')
-    const full = writer.seal(ContentType.application_data, new Uint8Array(MAX_PLAINTEXT))
+    const full = now(writer.seal(ContentType.application_data, new Uint8Array(MAX_PLAINTEXT)))
     expect(full.length).toBe(5 + MAX_PLAINTEXT + 1 + 16)
     expect(openRecord(reader, full).fragment.length).toBe(MAX_PLAINTEXT)
   })
 
   it('ignores negative or fractional padding requests', () => {
     const { writer } = pair('CHACHA20-POLY1305', { padding: () => -5 })
-    expect(writer.seal(ContentType.application_data, fromHex('01')).length).toBe(5 + 2 + 16)
+    expect(now(writer.seal(ContentType.application_data, fromHex('01'))).length).toBe(5 + 2 + 16)
     const { writer: fractional } = pair('CHACHA20-POLY1305', { padding: () => 2.7 })
-    expect(fractional.seal(ContentType.application_data, fromHex('01')).length).toBe(5 + 2 + 2 + 16)
+    expect(now(fractional.seal(ContentType.application_data, fromHex('01'))).length).toBe(5 + 2 + 2 + 16)
   })
 
   it('refuses to seal more than 2^14 content bytes', () => {
-    expect(() => pair().writer.seal(ContentType.application_data, new Uint8Array(MAX_PLAINTEXT + 1))).toThrow(tlsError('internal_error'))
+    expect(() => now(pair().writer.seal(ContentType.application_data, new Uint8Array(MAX_PLAINTEXT + 1)))).toThrow(tlsError('internal_error'))
   })
 
   it('states the RFC 8446 5.5 confidentiality limits', () => {
@@ -128,7 +129,7 @@ describe('Tls13RecordProtection round trips', () => {
 
 describe('Tls13RecordProtection refusals', () => {
   it('refuses a tampered tag, ciphertext or header with bad_record_mac', () => {
-    const record = pair().writer.seal(ContentType.application_data, fromHex('00112233'))
+    const record = now(pair().writer.seal(ContentType.application_data, fromHex('00112233')))
     for (const index of [record.length - 1, 5, 4, 2]) {
       const tampered = record.slice()
       tampered[index]! ^= 0x01
@@ -137,7 +138,7 @@ describe('Tls13RecordProtection refusals', () => {
   })
 
   it('refuses a record shorter than the tag with bad_record_mac', () => {
-    expect(() => pair().reader.open(ContentType.application_data, new Uint8Array(15), fromHex('170303000f'))).toThrow(tlsError('bad_record_mac'))
+    expect(() => now(pair().reader.open(ContentType.application_data, new Uint8Array(15), fromHex('170303000f')))).toThrow(tlsError('bad_record_mac'))
   })
 
   it('refuses an all-zero TLSInnerPlaintext with unexpected_message', () => {
@@ -161,24 +162,24 @@ describe('Tls13RecordProtection refusals', () => {
 
   it('refuses an outer type other than application_data, but passes an unprotected change_cipher_spec up', () => {
     const { reader } = pair()
-    expect(() => reader.open(ContentType.handshake, fromHex('01'), fromHex('1603030001'))).toThrow(tlsError('unexpected_message'))
-    expect(() => reader.open(ContentType.alert, fromHex('0100'), fromHex('1503030002'))).toThrow(tlsError('unexpected_message'))
-    const ccs = reader.open(ContentType.change_cipher_spec, fromHex('01'), fromHex('1403030001'))
+    expect(() => now(reader.open(ContentType.handshake, fromHex('01'), fromHex('1603030001')))).toThrow(tlsError('unexpected_message'))
+    expect(() => now(reader.open(ContentType.alert, fromHex('0100'), fromHex('1503030002')))).toThrow(tlsError('unexpected_message'))
+    const ccs = now(reader.open(ContentType.change_cipher_spec, fromHex('01'), fromHex('1403030001')))
     expect(ccs).toEqual({ type: ContentType.change_cipher_spec, fragment: fromHex('01') })
     expect(reader.recordsProtected).toBe(0)
   })
 
   it('refuses a ciphertext over 2^14 + 256 with record_overflow', () => {
-    expect(() => pair().reader.open(ContentType.application_data, new Uint8Array(MAX_PLAINTEXT + 257), fromHex('1703034101'))).toThrow(
+    expect(() => now(pair().reader.open(ContentType.application_data, new Uint8Array(MAX_PLAINTEXT + 257), fromHex('1703034101')))).toThrow(
       tlsError('record_overflow'),
     )
   })
 
   it('refuses to seal or open once sequence number 2^64 - 1 has been used', () => {
     const { writer, reader } = pair('CHACHA20-POLY1305', { initialSequence: 2n ** 64n - 1n })
-    const last = writer.seal(ContentType.application_data, fromHex('ff'))
+    const last = now(writer.seal(ContentType.application_data, fromHex('ff')))
     expect(toHex(openRecord(reader, last).fragment)).toBe('ff')
-    expect(() => writer.seal(ContentType.application_data, fromHex('ff'))).toThrow(tlsError('internal_error'))
+    expect(() => now(writer.seal(ContentType.application_data, fromHex('ff')))).toThrow(tlsError('internal_error'))
     expect(() => openRecord(reader, last)).toThrow(expect.objectContaining({ code: 'ERR_TLS_SEQUENCE_EXHAUSTED' }))
   })
 

@@ -13,6 +13,7 @@ import {
   writeRecordHeader,
 } from './content.js'
 import { AEAD_TAG_LENGTH, AeadProtection, type AeadProtectionOptions } from './aead-protection.js'
+import { isPending, type MaybePromise } from '../pending.js'
 import type { OpenedRecord } from './protection.js'
 import { xorSequenceIntoIv } from './sequence.js'
 
@@ -52,17 +53,18 @@ export class Tls13RecordProtection extends AeadProtection {
     this.acceptPlaintextAlerts = options.acceptPlaintextAlerts ?? false
   }
 
-  seal(type: ContentType, content: Uint8Array): Uint8Array {
+  seal(type: ContentType, content: Uint8Array): MaybePromise<Uint8Array> {
     this.sequence.assertAvailable()
     if (content.length > MAX_PLAINTEXT) throw new TlsError('internal_error', `record content of ${content.length} bytes exceeds 2^14`)
     const inner = this.buildInnerPlaintext(type, content)
     writeRecordHeader(this.header, 0, ContentType.application_data, TLS12, inner.length + AEAD_TAG_LENGTH)
-    const sealed = this.key.seal(xorSequenceIntoIv(this.iv, this.sequence, this.nonce), inner, this.header)
+    xorSequenceIntoIv(this.iv, this.sequence, this.nonce)
+    const record = this.encrypt(inner, this.header, this.header, RECORD_HEADER_LENGTH)
     this.sequence.advance()
-    return AeadProtection.join(this.header, RECORD_HEADER_LENGTH, sealed)
+    return record
   }
 
-  open(type: ContentType, fragment: Uint8Array, header: Uint8Array): OpenedRecord {
+  open(type: ContentType, fragment: Uint8Array, header: Uint8Array): MaybePromise<OpenedRecord> {
     // RFC 8446 5: an unprotected change_cipher_spec may arrive during the handshake; the handshake decides.
     if (type === ContentType.change_cipher_spec) return { type, fragment }
     if (type === ContentType.alert && this.acceptPlaintextAlerts && this.sequence.count === 0 && fragment.length === 2 && fragment[0] === ALERT_LEVEL_FATAL) {
@@ -79,7 +81,7 @@ export class Tls13RecordProtection extends AeadProtection {
     xorSequenceIntoIv(this.iv, this.sequence, this.nonce)
     const inner = this.decrypt(fragment, header)
     this.sequence.advance()
-    return parseInnerPlaintext(inner)
+    return isPending(inner) ? inner.then(parseInnerPlaintext) : parseInnerPlaintext(inner)
   }
 
   /** TLSInnerPlaintext = content || ContentType || zeros, written into a buffer kept across records. */

@@ -99,7 +99,8 @@ function checkSignature(child: Certificate, issuer: Certificate, childDepth: num
   const key = keyOf(issuer, childDepth + 1)
   let valid = false
   try {
-    valid = keyAllows(key, algorithm) && provider.verify(algorithm, key, child.tbs, child.signature)
+    // Fails closed on an answer that is not `true` (a pending one included, until path building awaits it).
+    valid = keyAllows(key, algorithm) && provider.verify(algorithm, key, child.tbs, child.signature) === true
   } catch {
     valid = false
   }

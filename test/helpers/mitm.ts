@@ -14,6 +14,7 @@ import { cipherSuiteByCode, isTls13Suite, type Tls13CipherSuite } from '../../sr
 import { ContentType } from '../../src/record/content.js'
 import { Tls13RecordProtection } from '../../src/record/tls13-protection.js'
 import type { Tamper } from './pair.js'
+import { now } from './sync.js'
 
 export type Direction = Parameters<Tamper>[1]
 
@@ -270,11 +271,11 @@ export class Tls13Mitm {
       if (plaintextHandshake) {
         append('plaintext', record.version, record.fragment)
       } else if (state.phase === 'handshake' && record.type === ContentType.application_data) {
-        const opened = this.open(state, direction, record)
+        const opened = now(this.open(state, direction, record))
         if (opened.type === ContentType.handshake) append('handshake', record.version, opened.fragment)
         else {
           flush()
-          out.push(state.sealer!.seal(opened.type, opened.fragment))
+          out.push(now(state.sealer!.seal(opened.type, opened.fragment)))
         }
       } else {
         flush()
@@ -293,7 +294,7 @@ export class Tls13Mitm {
   /** Opens a record under the handshake key; a failure is the middle's, never a TlsError a side could be blamed for. */
   private open(state: DirectionState, direction: Direction, record: WireRecord) {
     try {
-      return state.opener!.open(ContentType.application_data, record.fragment, record.header)
+      return now(state.opener!.open(ContentType.application_data, record.fragment, record.header))
     } catch (error) {
       throw new Error(`mitm: cannot open a ${direction} record under the handshake key: ${error instanceof Error ? error.message : String(error)}`)
     }
@@ -304,7 +305,7 @@ export class Tls13Mitm {
     const records: Uint8Array[] = []
     for (let at = 0; at < content.length || at === 0; at += MAX_FRAGMENT) {
       const fragment = content.subarray(at, at + MAX_FRAGMENT)
-      records.push(protection === 'plaintext' ? encodeRecord(type, version, fragment) : state.sealer!.seal(type as ContentType, fragment))
+      records.push(protection === 'plaintext' ? encodeRecord(type, version, fragment) : now(state.sealer!.seal(type as ContentType, fragment)))
     }
     return records
   }
