@@ -1,7 +1,15 @@
 // The public surface of pure-tls: re-exports only.
-export { createDefaultContext, TlsContext, type ContextOptions, type ClientConnectionOptions, type Purpose } from './handshake/context.js'
+export {
+  createDefaultContext,
+  TlsContext,
+  type ContextOptions,
+  type ClientConnectionOptions,
+  type ServerConnectionOptions,
+  type HandshakeMessageObserver,
+  type Purpose,
+} from './handshake/context.js'
 export { Connection, type ConnectionState } from './handshake/connection.js'
-export type { ConnectionInfo, StoredTicket } from './handshake/session.js'
+export type { ConnectionInfo, StoredTicket, MessageDirection } from './handshake/session.js'
 export { secureStreams, type ByteStreamPair, type SecureStreamPair } from './transport/web-streams.js'
 export {
   TlsError,

@@ -16,7 +16,7 @@ import { supportedVersionsList } from './extensions/supported-versions.js'
 import { settle, type Waiting } from '../pending.js'
 import { type ClientHello, encodeClientHello } from './messages/client-hello.js'
 import { namedGroupCode } from './registry.js'
-import type { CachedTicket } from './session-cache.js'
+import type { CachedTicket } from './session.js'
 import type { HandshakeConfig } from './session.js'
 
 /** What our ClientHello offered: the server's answer is checked against it. */

@@ -137,7 +137,7 @@ class ClientHandshakeState12 extends HandshakeState {
     }
     this.session.sendChangeCipherSpec()
     this.session.setWriteProtection(protection12(provider, secrets, 'client'))
-    this.sendAndHash(finished12(provider, secrets, 'client', this.transcript))
+    this.sendFinished(finished12(provider, secrets, 'client', this.transcript))
     return secrets
   }
 
@@ -153,7 +153,7 @@ class ClientHandshakeState12 extends HandshakeState {
     this.session.setReadProtection(protection12(provider, secrets, 'server'))
     const message = yield* expectMessage(HandshakeType.finished)
     checkFinished12(provider, secrets, 'server', this.transcript, message.body)
-    this.transcript.update(message.raw)
+    this.acceptPeerFinished(message)
     this.session.complete(
       new Established12(
         this.session,

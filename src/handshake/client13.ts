@@ -24,7 +24,7 @@ import { decodeEncryptedExtensions } from './messages/encrypted-extensions.js'
 import type { ReceivedServerHello } from './messages/server-hello.js'
 import { selectedTicket } from './psk.js'
 import { HandshakeType, namedGroupName, providerGroupName } from './registry.js'
-import type { CachedTicket } from './session-cache.js'
+import type { CachedTicket } from './session.js'
 import type { HandshakeSession } from './session.js'
 import { cipherSuiteByCode, isTls13Suite, type Tls13CipherSuite } from '../policy/suites.js'
 import { checkPeerFinished, finishedMessage, protectionFor } from './traffic13.js'
@@ -141,7 +141,7 @@ class ClientHandshakeState13 extends HandshakeState {
   private *readServerFinished(): Step {
     const message = yield* expectMessage(HandshakeType.finished)
     checkPeerFinished(this.config.provider, this.suite, this.serverHandshakeSecret, this.transcript.hash(), message.body)
-    this.transcript.update(message.raw)
+    this.acceptPeerFinished(message)
   }
 
   /** Derives the application secrets, sends our certificate (if asked) and Finished, and completes. */
@@ -157,8 +157,7 @@ class ClientHandshakeState13 extends HandshakeState {
     this.session.setReadProtection(protectionFor(provider, this.suite, serverApplicationSecret))
 
     if (this.certificateRequest) yield* this.sendClientCertificate(this.certificateRequest)
-    const finished = finishedMessage(provider, this.suite, this.clientHandshakeSecret, this.transcript.hash())
-    this.sendAndHash(finished)
+    this.sendFinished(finishedMessage(provider, this.suite, this.clientHandshakeSecret, this.transcript.hash()))
     this.session.setWriteProtection(protectionFor(provider, this.suite, clientApplicationSecret))
 
     const resumptionMasterSecret = this.schedule.resumptionMasterSecret(this.transcript.hash())

@@ -3,7 +3,7 @@ import { AlertDescription, TlsAlertReceivedError, TlsError } from '../errors.js'
 import { LIMITS, TLS13, type TlsVersion } from '../policy/defaults.js'
 import { decodeAlert, encodeAlert, AlertLevel } from '../record/alert.js'
 import { ContentType, MAX_PLAINTEXT } from '../record/content.js'
-import { HandshakeReassembler } from '../record/handshake-reassembler.js'
+import { HANDSHAKE_HEADER_LENGTH, HandshakeReassembler } from '../record/handshake-reassembler.js'
 import type { RecordProtection } from '../record/protection.js'
 import { RecordLayer } from '../record/record-layer.js'
 import { type BinaryInput, concat, concatAll, toBytes } from '../bytes.js'
@@ -11,7 +11,10 @@ import { isPending } from '../pending.js'
 import { clientHandshake } from './client.js'
 import type { HandshakeMessageIn, Step, StepResult } from './flow.js'
 import { maxHandshakeBodySize } from './messages/limits.js'
+import { handshakeTypeName } from './registry.js'
 import { serverHandshake } from './server.js'
+import { cachedTicket } from './session-cache.js'
+import { encodeSession } from './session-export.js'
 import type { ConnectionInfo, Established, HandshakeConfig, HandshakeSession, SessionTicketInfo } from './session.js'
 
 export type ConnectionState = 'handshaking' | 'open' | 'closed' | 'failed'
@@ -40,7 +43,8 @@ interface SettledWaiter {
  */
 export class Connection {
   readonly role: 'client' | 'server'
-  private readonly config: HandshakeConfig
+  /** Replaced once on a server whose SNI selects another context's configuration. */
+  private config: HandshakeConfig
   private readonly records: RecordLayer
   private readonly reassembler: HandshakeReassembler
   private handshake: Step | undefined
@@ -67,7 +71,7 @@ export class Connection {
     this.reassembler = new HandshakeReassembler({
       maxMessageSize: maxHandshakeBodySize,
     })
-    const session = this.session()
+    const session = this.handshakeSession()
     this.handshake = role === 'client' ? clientHandshake(session) : serverHandshake(session)
     this.guard(() => {
       this.follow(this.handshake!.next())
@@ -223,6 +227,16 @@ export class Connection {
     return this.established.exportKeyingMaterial(label, context, length)
   }
 
+  /**
+   * The newest session this client can resume, as bytes to pass back as `context.client({ session })` (node's
+   * getSession()); undefined until the server sent a ticket. The bytes hold the resumption secret: keep them secret.
+   */
+  get session(): Uint8Array | undefined {
+    const established = this.established
+    const newest = established?.tickets[established.tickets.length - 1]
+    return newest && encodeSession(cachedTicket(newest, established.info))
+  }
+
   /** Session tickets the server sent (kept for a later resumption; never an error). */
   get tickets(): readonly SessionTicketInfo[] {
     return (this.established?.tickets ?? []).map(({ secret: _secret, ...visible }) => visible)
@@ -266,6 +280,7 @@ export class Connection {
   }
 
   private handleHandshakeMessage(message: HandshakeMessageIn): void {
+    this.config.onHandshakeMessage?.('received', handshakeTypeName(message.msgType), message.body.length)
     if (this.handshake) this.follow(this.handshake.next(message))
     else this.established!.handlePostHandshake(message)
     this.sendFlight()
@@ -413,11 +428,17 @@ export class Connection {
     }
   }
 
-  private session(): HandshakeSession {
+  private handshakeSession(): HandshakeSession {
     const connection = this
     return {
-      config: this.config,
+      get config() {
+        return connection.config
+      },
+      useConfig: (config) => {
+        this.config = config
+      },
       sendHandshake: (raw) => {
+        this.config.onHandshakeMessage?.('sent', handshakeTypeName(raw[0]!), raw.length - HANDSHAKE_HEADER_LENGTH)
         this.flight.push(raw)
       },
       sendChangeCipherSpec: () => {

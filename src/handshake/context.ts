@@ -3,7 +3,7 @@ import { importPrivateKey, rsaPssKeyParameters } from '../crypto/keys.js'
 import { nobleProvider } from '../crypto/noble.js'
 import { pemDecode } from '../crypto/pem.js'
 import type { CryptoProvider, PrivateKey } from '../crypto/provider.js'
-import { TlsConfigError } from '../errors.js'
+import { TlsConfigError, TlsError } from '../errors.js'
 import { buildPolicy, formatPolicy, type PolicyOptions, type TlsPolicy } from '../policy/policy.js'
 import { TrustStore } from '../x509/trust-store.js'
 import { insecureNoVerification, type PeerCertificateVerifier, webPkiVerifier } from '../x509/verifier.js'
@@ -12,7 +12,8 @@ import { Connection } from './connection.js'
 import { checkHostName } from './extensions/server-name.js'
 import { SessionCache } from './session-cache.js'
 import { TicketSealer } from './tickets.js'
-import type { CertifiedKey, HandshakeConfig } from './session.js'
+import { decodeSession } from './session-export.js'
+import type { CertifiedKey, HandshakeConfig, MessageDirection } from './session.js'
 
 /** Python's two purposes: SERVER_AUTH makes a client context, CLIENT_AUTH a server context. */
 export type Purpose = 'server-auth' | 'client-auth'
@@ -43,9 +44,48 @@ export interface ContextOptions extends PolicyOptions {
   sessionTickets?: boolean
 }
 
+/** What a handshake observer gets for each message: which way it went, its type name, its body length. */
+export type HandshakeMessageObserver = (direction: MessageDirection, type: string, length: number) => void
+
 export interface ClientConnectionOptions {
   /** The host name sent in SNI and checked against the server's certificate (required when checkHostname). */
   serverName?: string
+  /** Receives this connection's NSS key log lines (besides the context's `keyLog`). */
+  keyLog?: (line: string) => void
+  /** A session exported from an earlier connection (`conn.session`), offered to resume (TLS 1.3) when it is for `serverName`. */
+  session?: Uint8Array
+  /** Called for every handshake message sent or received (traces). */
+  onHandshakeMessage?: HandshakeMessageObserver
+}
+
+export interface ServerConnectionOptions {
+  /** Receives this connection's NSS key log lines (besides the context's `keyLog`). */
+  keyLog?: (line: string) => void
+  /**
+   * Chooses the context (certificates and policy) for the name a client asks for in SNI, as node's SNICallback
+   * does; undefined keeps this one. Called once, right after the ClientHello is read.
+   */
+  sni?: (serverName: string) => TlsContext | undefined
+  /** Called for every handshake message sent or received (traces). */
+  onHandshakeMessage?: HandshakeMessageObserver
+}
+
+/** Per-connection extras, checked as the connection is made. */
+type ConnectionExtras = { keyLog?: unknown; onHandshakeMessage?: unknown }
+
+function checkConnectionExtras(options: ConnectionExtras): void {
+  if (options.keyLog !== undefined && typeof options.keyLog !== 'function') throw new TlsConfigError('keyLog', 'must be a function taking a line')
+  if (options.onHandshakeMessage !== undefined && typeof options.onHandshakeMessage !== 'function')
+    throw new TlsConfigError('onHandshakeMessage', 'must be a function')
+}
+
+/** The context's key log and the connection's, both fed every line. */
+function bothKeyLogs(context: ((line: string) => void) | undefined, connection: ((line: string) => void) | undefined): ((line: string) => void) | undefined {
+  if (!context || !connection) return context ?? connection
+  return (line) => {
+    context(line)
+    connection(line)
+  }
 }
 
 const knownOptions = new Set([
@@ -171,7 +211,7 @@ export class TlsContext {
     return webPkiVerifier({ trustStore: store, provider: this.provider, checkHostname: policy.checkHostname, maxDepth: policy.maxChainDepth, now: this.now })
   }
 
-  private config(serverName: string | undefined): HandshakeConfig {
+  private config(serverName: string | undefined, extras: ClientConnectionOptions | ServerConnectionOptions): HandshakeConfig {
     return {
       policy: this.policy,
       provider: this.provider,
@@ -179,15 +219,18 @@ export class TlsContext {
       verifier: this.verifier,
       serverName,
       now: this.now,
-      keyLog: this.keyLog,
+      keyLog: bothKeyLogs(this.keyLog, extras.keyLog),
       sessionCache: this.sessionCache,
       ticketSealer: this.ticketSealer,
+      onHandshakeMessage: extras.onHandshakeMessage,
     }
   }
 
   /** A client connection (this must be a server-auth context). */
   client(options: ClientConnectionOptions = {}): Connection {
     if (this.policy.role !== 'client') throw new TlsConfigError('purpose', "client() needs a 'server-auth' context")
+    checkConnectionExtras(options)
+    const offeredSession = options.session === undefined ? undefined : decodeSession(options.session)
     const serverName = options.serverName
     if (serverName !== undefined) {
       if (typeof serverName !== 'string' || serverName.length === 0 || serverName.length > 253)
@@ -202,13 +245,48 @@ export class TlsContext {
     }
     if (this.policy.checkHostname && !serverName)
       throw new TlsConfigError('serverName', 'is required when checkHostname is on (or set checkHostname: false explicitly)')
-    return new Connection('client', this.config(serverName))
+    return new Connection('client', { ...this.config(serverName, options), offeredSession })
   }
 
   /** A server connection (this must be a client-auth context). */
-  server(): Connection {
+  server(options: ServerConnectionOptions = {}): Connection {
     if (this.policy.role !== 'server') throw new TlsConfigError('purpose', "server() needs a 'client-auth' context")
-    return new Connection('server', this.config(undefined))
+    checkConnectionExtras(options)
+    if (options.sni !== undefined && typeof options.sni !== 'function') throw new TlsConfigError('sni', 'must be a function from a server name to a TlsContext')
+    return new Connection('server', this.serverConfig(options))
+  }
+
+  /** This context's server configuration, with the switch to another context for the names `sni` picks. */
+  private serverConfig(options: ServerConnectionOptions): HandshakeConfig {
+    const config = this.config(undefined, options)
+    const { sni } = options
+    if (!sni) return config
+    const selectConfig = (serverName: string): HandshakeConfig | undefined => {
+      const chosen = sni(serverName)
+      if (chosen === undefined || chosen === this) return undefined
+      if (!(chosen instanceof TlsContext) || chosen.policy.role !== 'server')
+        throw new TlsError('internal_error', `sni(${JSON.stringify(serverName)}) returned something other than a server TlsContext`)
+      return chosen.config(undefined, options)
+    }
+    return { ...config, selectConfig }
+  }
+
+  /**
+   * The 48 bytes (key name, key) this server context seals its session tickets with: give them to every server
+   * that must resume the others' sessions, or rotate them with setTicketKeys. Needs `sessionTickets`.
+   */
+  get ticketKeys(): Uint8Array {
+    return this.requireTicketSealer().keys
+  }
+
+  /** Replaces the ticket keys (48 bytes, from `ticketKeys`); tickets sealed under the old keys stop resuming. */
+  setTicketKeys(keys: Uint8Array): void {
+    this.requireTicketSealer().setKeys(keys)
+  }
+
+  private requireTicketSealer(): TicketSealer {
+    if (!this.ticketSealer) throw new TlsConfigError('sessionTickets', 'ticket keys exist only on a server context made with sessionTickets: true')
+    return this.ticketSealer
   }
 
   /** The policy as a readable table. */

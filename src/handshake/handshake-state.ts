@@ -2,6 +2,8 @@
 import { signatureSchemeName } from '../crypto/schemes.js'
 import type { NamedGroupName } from '../crypto/provider.js'
 import type { VerifiedPeer } from '../x509/verifier.js'
+import { HANDSHAKE_HEADER_LENGTH } from '../record/handshake-reassembler.js'
+import type { HandshakeMessageIn } from './flow.js'
 import type { ConnectionInfo, HandshakeConfig, HandshakeSession } from './session.js'
 import type { Transcript } from './transcript.js'
 
@@ -30,6 +32,9 @@ export abstract class HandshakeState {
   protected verified: VerifiedPeer | undefined
   /** The scheme of the peer's CertificateVerify (or TLS 1.2 ServerKeyExchange). */
   protected peerScheme: number | undefined
+  /** The verify_data of the Finished messages, ours and the peer's (node's getFinished / getPeerFinished). */
+  private localFinished: Uint8Array = new Uint8Array(0)
+  private peerFinished: Uint8Array = new Uint8Array(0)
 
   constructor(
     protected readonly session: HandshakeSession,
@@ -46,6 +51,18 @@ export abstract class HandshakeState {
     this.transcript.update(message)
   }
 
+  /** Sends our Finished (header included) and keeps its verify_data. */
+  protected sendFinished(message: Uint8Array): void {
+    this.sendAndHash(message)
+    this.localFinished = message.subarray(HANDSHAKE_HEADER_LENGTH)
+  }
+
+  /** Adds the peer's Finished, already checked, to the transcript and keeps its verify_data. */
+  protected acceptPeerFinished(message: HandshakeMessageIn): void {
+    this.transcript.update(message.raw)
+    this.peerFinished = message.body
+  }
+
   protected connectionInfo(negotiated: NegotiatedParameters): ConnectionInfo {
     return {
       version: negotiated.version,
@@ -59,6 +76,8 @@ export abstract class HandshakeState {
       resumed: negotiated.resumedFrom !== undefined,
       helloRetryRequest: negotiated.helloRetryRequest ?? false,
       extendedMasterSecret: negotiated.extendedMasterSecret,
+      finished: { local: this.localFinished, peer: this.peerFinished },
+      ...(this.verified?.error && { peerVerificationError: this.verified.error }),
     }
   }
 }

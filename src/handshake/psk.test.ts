@@ -29,7 +29,8 @@ import {
   ticketAfterRetry,
 } from './psk.js'
 import { ExtensionType } from './registry.js'
-import { type CachedTicket, SessionCache } from './session-cache.js'
+import { SessionCache } from './session-cache.js'
+import type { CachedTicket } from './session.js'
 import type { ConnectionInfo, HandshakeConfig } from './session.js'
 import { TicketSealer, type TicketState } from './tickets.js'
 import { Transcript } from './transcript.js'

@@ -15,8 +15,8 @@ import { encodeNewSessionTicket, MAX_TICKET_LIFETIME_SECONDS } from './messages/
 import { truncatedClientHello, withPskBinders } from './messages/psk-binders.js'
 import type { ReceivedServerHello } from './messages/server-hello.js'
 import { ExtensionType } from './registry.js'
-import { type CachedTicket, ticketAgeMs } from './session-cache.js'
-import type { ConnectionInfo, HandshakeConfig } from './session.js'
+import { isUsable, ticketAgeMs } from './session-cache.js'
+import type { CachedTicket, ConnectionInfo, HandshakeConfig } from './session.js'
 import type { TicketSealer, TicketState } from './tickets.js'
 import type { Transcript } from './transcript.js'
 
@@ -44,12 +44,18 @@ function binderTranscriptHash(transcript: Transcript, hash: HashName, clientHell
 
 // ---- client ----
 
-/** The newest cached ticket for our server name whose suite's hash is one of our TLS 1.3 suites' (taken out of the cache: a ticket is offered once). */
+/**
+ * The ticket to offer: the session the caller handed in (`context.client({ session })`) when it is for this server name
+ * and still usable, else the newest cached ticket for our server name (taken out of the cache: a ticket is offered
+ * once); either only if its suite's hash is one of our TLS 1.3 suites'.
+ */
 export function takeTicketToOffer(config: HandshakeConfig): CachedTicket | undefined {
-  const { sessionCache, serverName, policy } = config
-  if (!sessionCache || serverName === undefined || policy.maxVersion !== TLS13) return undefined
+  const { sessionCache, serverName, policy, offeredSession } = config
+  if (serverName === undefined || policy.maxVersion !== TLS13) return undefined
   const ourHashes = new Set<HashName | undefined>(policy.cipherSuites.map(tls13SuiteHash).filter((hash) => hash !== undefined))
-  return sessionCache.take(serverName, config.now(), (ticket) => ourHashes.has(tls13SuiteHash(ticket.cipherSuite)))
+  const fits = (ticket: CachedTicket) => ticket.version === 'TLSv1.3' && ourHashes.has(tls13SuiteHash(ticket.cipherSuite))
+  if (offeredSession && offeredSession.serverName === serverName && isUsable(offeredSession, config.now()) && fits(offeredSession)) return offeredSession
+  return sessionCache?.take(serverName, config.now(), fits)
 }
 
 /** After a HelloRetryRequest, the ticket offered again: only if its hash is that of the suite the server chose (RFC 8446 4.1.2). */

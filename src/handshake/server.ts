@@ -2,6 +2,7 @@
 import { chooseVersion } from '../policy/decisions.js'
 import { TLS12, TLS13 } from '../policy/defaults.js'
 import { readExtension } from './extensions/extension.js'
+import { serverNameList } from './extensions/server-name.js'
 import { supportedVersionsList } from './extensions/supported-versions.js'
 import { expectMessage, type Step } from './flow.js'
 import { type ClientHello, decodeClientHello } from './messages/client-hello.js'
@@ -23,6 +24,10 @@ export function* serverHandshake(session: HandshakeSession): Step {
   const transcript = new Transcript(session.config.provider)
   const message = yield* expectMessage(HandshakeType.client_hello)
   const hello = decodeClientHello(message.body)
+  // A server with per-name contexts (node's SNICallback / addContext) switches before anything is chosen.
+  const serverName = readExtension(hello.extensions, serverNameList)
+  const selected = serverName === undefined ? undefined : session.config.selectConfig?.(serverName)
+  if (selected) session.useConfig(selected)
   const version = chooseVersion(session.config.policy, offeredVersions(hello))
   session.setVersion(version)
   if (version === TLS13) yield* serverHandshake13(session, transcript, hello, message.raw)

@@ -176,14 +176,14 @@ class ServerHandshakeState12 extends HandshakeState {
     this.session.setReadProtection(protection12(this.config.provider, secrets, 'client'))
     const message = yield* expectMessage(HandshakeType.finished)
     checkFinished12(this.config.provider, secrets, 'client', this.transcript, message.body)
-    this.transcript.update(message.raw)
+    this.acceptPeerFinished(message)
   }
 
   private sendServerFinished(parameters: Parameters12, secrets: Tls12Session): void {
     const { provider } = this.config
     this.session.sendChangeCipherSpec()
     this.session.setWriteProtection(protection12(provider, secrets, 'server'))
-    this.sendAndHash(finished12(provider, secrets, 'server', this.transcript))
+    this.sendFinished(finished12(provider, secrets, 'server', this.transcript))
     this.session.complete(
       new Established12(
         this.session,

@@ -233,7 +233,7 @@ class ServerHandshakeState13 extends HandshakeState {
   /** Our Finished, then the application secrets (over the transcript through it) and our application write keys. */
   private sendServerFinished(parameters: Parameters13): { client: Uint8Array; server: Uint8Array; exporter: Uint8Array } {
     const { provider } = this.config
-    this.sendAndHash(finishedMessage(provider, parameters.suite, this.serverHandshakeSecret, this.transcript.hash()))
+    this.sendFinished(finishedMessage(provider, parameters.suite, this.serverHandshakeSecret, this.transcript.hash()))
     const schedule = this.schedule!
     const hash = this.transcript.hash()
     const secrets = {
@@ -271,7 +271,7 @@ class ServerHandshakeState13 extends HandshakeState {
   private *readClientFinished(parameters: Parameters13): Step {
     const message = yield* expectMessage(HandshakeType.finished)
     checkPeerFinished(this.config.provider, parameters.suite, this.clientHandshakeSecret, this.transcript.hash(), message.body)
-    this.transcript.update(message.raw)
+    this.acceptPeerFinished(message)
   }
 
   private *complete(parameters: Parameters13, secrets: { client: Uint8Array; server: Uint8Array; exporter: Uint8Array }): Step {

@@ -36,6 +36,7 @@ function info(serverName: string | undefined, peerCertificates: Uint8Array[] = [
     resumed: false,
     helloRetryRequest: false,
     extendedMasterSecret: undefined,
+    finished: { local: new Uint8Array(32), peer: new Uint8Array(32) },
   }
 }
 

@@ -1,15 +1,7 @@
 // The client's TLS 1.3 session cache: the newest tickets per server name, bounded, expired ones dropped, each used once (RFC 8446 4.6.1, C.4).
 import { parseCertificate } from '../x509/certificate.js'
 import { MAX_TICKET_LIFETIME_SECONDS } from './messages/new-session-ticket.js'
-import type { ConnectionInfo, StoredTicket } from './session.js'
-
-/** A ticket and what the client knew of the server when it arrived: a resumption reports the same peer. */
-export interface CachedTicket extends StoredTicket {
-  readonly peerCertificates: readonly Uint8Array[]
-  readonly peerVerified: boolean
-  /** The server leaf's notAfter: past it the ticket is not offered, so a resumption never outlives its certificate. */
-  readonly peerNotAfter: Date | undefined
-}
+import type { CachedTicket, ConnectionInfo, StoredTicket } from './session.js'
 
 /** Server names remembered, least recently stored dropped first. */
 export const MAX_CACHED_SERVER_NAMES = 8
@@ -38,6 +30,16 @@ function leafNotAfter(chain: readonly Uint8Array[]): Date | undefined {
   }
 }
 
+/** The ticket as a client keeps it: with the server's chain as the handshake that earned it verified it. */
+export function cachedTicket(ticket: StoredTicket, info: ConnectionInfo): CachedTicket {
+  return {
+    ...ticket,
+    peerCertificates: [...info.peerCertificates],
+    peerVerified: info.peerVerified,
+    peerNotAfter: leafNotAfter(info.peerCertificates),
+  }
+}
+
 /** One per client context (option `sessionTickets`); connections store what servers send and take what they offer. */
 export class SessionCache {
   /** Map order is storage order: the first name is the one stored least recently. */
@@ -52,12 +54,7 @@ export class SessionCache {
   store(ticket: StoredTicket, info: ConnectionInfo): void {
     const serverName = info.serverName
     if (serverName === undefined || ticket.version !== 'TLSv1.3') return
-    const cached: CachedTicket = {
-      ...ticket,
-      peerCertificates: [...info.peerCertificates],
-      peerVerified: info.peerVerified,
-      peerNotAfter: leafNotAfter(info.peerCertificates),
-    }
+    const cached = cachedTicket(ticket, info)
     const tickets = [cached, ...(this.byName.get(serverName) ?? [])].slice(0, this.perName)
     this.byName.delete(serverName)
     this.byName.set(serverName, tickets)

@@ -1,5 +1,6 @@
 // What a handshake state machine sees of its connection: configuration, a way to send, key switches, completion.
 import type { CryptoProvider, NamedGroupName, PrivateKey } from '../crypto/provider.js'
+import type { CertificateVerificationError } from '../errors.js'
 import type { TlsVersion } from '../policy/defaults.js'
 import type { TlsPolicy } from '../policy/policy.js'
 import type { RecordProtection } from '../record/protection.js'
@@ -30,6 +31,17 @@ export interface StoredTicket {
 /** What `conn.tickets` shows of a ticket: everything but the secret it stands for. */
 export type SessionTicketInfo = Omit<StoredTicket, 'secret'>
 
+/** A ticket and what the client knew of the server when it arrived: a resumption reports the same peer. */
+export interface CachedTicket extends StoredTicket {
+  readonly peerCertificates: readonly Uint8Array[]
+  readonly peerVerified: boolean
+  /** The server leaf's notAfter: past it the ticket is not offered, so a resumption never outlives its certificate. */
+  readonly peerNotAfter: Date | undefined
+}
+
+/** Which way a handshake message went, for `onHandshakeMessage`. */
+export type MessageDirection = 'sent' | 'received'
+
 /** Everything a handshake reads; assembled by the context from validated options. */
 export interface HandshakeConfig {
   readonly policy: TlsPolicy
@@ -47,6 +59,12 @@ export interface HandshakeConfig {
   readonly sessionCache?: SessionCache
   /** Server with `sessionTickets`: seals the tickets we issue and opens those offered back. */
   readonly ticketSealer?: TicketSealer
+  /** Client: a session exported earlier (`conn.session`) to offer before any cached ticket. */
+  readonly offeredSession?: CachedTicket
+  /** Server: the configuration to use for a client that asked for `serverName` (SNI), or undefined to keep this one. */
+  readonly selectConfig?: (serverName: string) => HandshakeConfig | undefined
+  /** Observes every handshake message sent or received: its type name and body length (for traces). */
+  readonly onHandshakeMessage?: (direction: MessageDirection, type: string, length: number) => void
 }
 
 /** What is known about an established connection (`conn.info`). */
@@ -65,6 +83,10 @@ export interface ConnectionInfo {
   readonly helloRetryRequest: boolean
   /** TLS 1.2 only: whether the extended master secret (RFC 7627) was used. */
   readonly extendedMasterSecret: boolean | undefined
+  /** The verify_data of the last Finished message we sent and of the one we received (RFC 8446 4.4.4, RFC 5246 7.4.9). */
+  readonly finished: { readonly local: Uint8Array; readonly peer: Uint8Array }
+  /** Why the peer's chain did not verify, when the verifier reported instead of refusing (`peerVerified` is then false). */
+  readonly peerVerificationError?: CertificateVerificationError
 }
 
 /** Version-specific behaviour after the handshake: post-handshake messages, key updates, exporters. */
@@ -83,6 +105,8 @@ export interface Established {
 /** The connection as a state machine sees it. */
 export interface HandshakeSession {
   readonly config: HandshakeConfig
+  /** Server: switches to the configuration chosen for the client's SNI, right after the ClientHello is read. */
+  useConfig(config: HandshakeConfig): void
   /** Queues a handshake message (header included) under the current write protection. */
   sendHandshake(raw: Uint8Array): void
   sendChangeCipherSpec(): void

@@ -1,6 +1,7 @@
 // The server's TLS 1.3 session tickets: its own resumption state, sealed with an AEAD under a random per-context key (RFC 8446 4.6.1).
 import type { AeadKey, CryptoProvider } from '../crypto/provider.js'
 import { bytesEqual, utf8 } from '../bytes.js'
+import { TlsConfigError } from '../errors.js'
 import { type MaybePromise, whenSettled } from '../pending.js'
 import { Reader, Writer } from '../record/codec.js'
 
@@ -22,6 +23,9 @@ export interface TicketState {
 
 const FORMAT_VERSION = 1
 const KEY_NAME_LENGTH = 16
+/** A ChaCha20-Poly1305 key. */
+const TICKET_KEY_LENGTH = 32
+export const TICKET_KEYS_LENGTH = KEY_NAME_LENGTH + TICKET_KEY_LENGTH
 const NONCE_LENGTH = 12
 /** The ticket field of NewSessionTicket is `opaque ticket<1..2^16-1>`. */
 const MAX_TICKET_LENGTH = 0xffff
@@ -62,14 +66,31 @@ function decodeState(bytes: Uint8Array): TicketState {
  */
 export class TicketSealer {
   private readonly provider: CryptoProvider
-  private readonly keyName: Uint8Array
-  private readonly key: AeadKey
+  private keyName: Uint8Array
+  private rawKey: Uint8Array
+  private key: AeadKey
 
   constructor(provider: CryptoProvider) {
     this.provider = provider
-    const aead = provider.aead('CHACHA20-POLY1305')
     this.keyName = provider.randomBytes(KEY_NAME_LENGTH)
-    this.key = aead.importKey(provider.randomBytes(aead.keyLength))
+    this.rawKey = provider.randomBytes(TICKET_KEY_LENGTH)
+    this.key = provider.aead('CHACHA20-POLY1305').importKey(this.rawKey)
+  }
+
+  /** key_name || key (48 bytes, node's ticket-key size): what servers sharing tickets must share. */
+  get keys(): Uint8Array {
+    const keys = new Uint8Array(TICKET_KEYS_LENGTH)
+    keys.set(this.keyName)
+    keys.set(this.rawKey, KEY_NAME_LENGTH)
+    return keys
+  }
+
+  /** Seals from now on with `keys` (from `keys` here or elsewhere); tickets sealed before no longer open. */
+  setKeys(keys: Uint8Array): void {
+    if (!(keys instanceof Uint8Array) || keys.length !== TICKET_KEYS_LENGTH) throw new TlsConfigError('ticketKeys', `must be ${TICKET_KEYS_LENGTH} bytes`)
+    this.keyName = keys.slice(0, KEY_NAME_LENGTH)
+    this.rawKey = keys.slice(KEY_NAME_LENGTH)
+    this.key = this.provider.aead('CHACHA20-POLY1305').importKey(this.rawKey)
   }
 
   /** The sealed ticket, or undefined when it would not fit a NewSessionTicket (a huge client chain). */

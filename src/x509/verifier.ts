@@ -18,8 +18,10 @@ export interface VerifiedPeer {
   readonly leaf: Certificate
   /** Leaf first; ends at the trust anchor when `verified`. */
   readonly path: Certificate[]
-  /** False only for insecureNoVerification(): the chain was parsed, not verified. */
+  /** False only for insecureNoVerification(), or with `error`: the chain was parsed, not verified. */
   readonly verified: boolean
+  /** Set (with verified false) by a verifier that reports rather than refuses. */
+  readonly error?: CertificateVerificationError
 }
 
 export interface PeerCertificateVerifier {
