@@ -8,7 +8,7 @@ import { encodeExtension, type Extension } from './extensions/extension.js'
 import { keyShareClientHello } from './extensions/key-share.js'
 import { pskKeyExchangeModes } from './extensions/psk-key-exchange-modes.js'
 import { renegotiationInfo } from './extensions/renegotiation-info.js'
-import { serverNameList } from './extensions/server-name.js'
+import { isIpLiteral, normalizeHostName, serverNameList } from './extensions/server-name.js'
 import { signatureAlgorithms } from './extensions/signature-algorithms.js'
 import { extendedMasterSecret, sessionTicket } from './extensions/simple.js'
 import { supportedGroups } from './extensions/supported-groups.js'
@@ -39,11 +39,6 @@ export interface ClientOffer {
   readonly offeredTicket?: CachedTicket
 }
 
-/** A host name goes in SNI; an IP literal does not (RFC 6066 section 3). */
-export function isIpLiteral(name: string): boolean {
-  return /^[0-9.]+$/.test(name) || name.includes(':')
-}
-
 export interface HelloRetryAdjustments {
   /** The group the server asked for in its HelloRetryRequest (undefined: keep our shares). */
   readonly group: NamedGroupName | undefined
@@ -72,7 +67,8 @@ export function* buildClientHello(config: HandshakeConfig, previous?: ClientOffe
 
   const extensions: Extension[] = []
   const serverName = config.serverName
-  if (serverName !== undefined && !isIpLiteral(serverName)) extensions.push(encodeExtension(serverNameList, serverName.replace(/\.$/, '')))
+  // A host name goes in SNI, lower case and without a trailing dot; an IP literal never does (RFC 6066 3).
+  if (serverName !== undefined && !isIpLiteral(serverName)) extensions.push(encodeExtension(serverNameList, normalizeHostName(serverName)))
   if (offersTls13) extensions.push(encodeExtension(supportedVersionsList, offersTls12 ? [TLS13, TLS12] : [TLS13]))
   extensions.push(encodeExtension(supportedGroups, policy.groups.map(namedGroupCode)))
   extensions.push(encodeExtension(signatureAlgorithms, [...policy.signatureSchemes]))

@@ -49,6 +49,9 @@ function* readServerHello(session: HandshakeSession, offer: ClientOffer): Step<{
   // RFC 5246 E.1: a version we do not accept is answered with protocol_version, before the rest of the hello is judged
   // (a TLS 1.1 server necessarily picks a suite we did not offer: that must not mask the version).
   if (hello.kind === 'server_hello_tls12') checkSelectedVersion(session.config.policy, hello.legacyVersion)
+  // RFC 8446 4.1.3: a TLS 1.3 ServerHello (or HelloRetryRequest) carries legacy_version 0x0303, whatever it selects.
+  else if (hello.legacyVersion !== TLS12)
+    throw new TlsError('illegal_parameter', `a TLS 1.3 ServerHello with legacy_version 0x${hello.legacyVersion.toString(16).padStart(4, '0')}, not 0x0303`)
   if (!offer.cipherSuites.includes(hello.cipherSuite))
     throw new TlsError('illegal_parameter', `the server selected cipher suite 0x${hello.cipherSuite.toString(16)}, which we did not offer`)
   return { hello, raw: message.raw }

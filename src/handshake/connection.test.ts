@@ -231,7 +231,7 @@ describe('closing and floods', () => {
     for (let i = 0; i < 40; i++) server.updateKeys(false)
     const result = runPair(client, server)
     expect(result.clientError).toMatchObject({ alert: 'unexpected_message' })
-    expect(String((result.clientError as Error).message)).toMatch(/post-handshake message/)
+    expect(String((result.clientError as Error).message)).toMatch(/post-handshake record/)
   })
 })
 

@@ -59,6 +59,8 @@ export class Connection {
   private sentCloseNotify = false
   private receivedCloseNotify = false
   private nonDataInARow = 0
+  /** Post-handshake messages completed by the last handshake record. */
+  private messagesInRecord = 0
   /** The provider operation the connection waits on before it processes anything else. */
   private inFlight: PromiseLike<unknown> | undefined
   private readonly settledWaiters: SettledWaiter[] = []
@@ -250,6 +252,8 @@ export class Connection {
     while (this.inFlight === undefined && !this.receivedCloseNotify) {
       const message = this.reassembler.next()
       if (message) {
+        if (!this.handshake && ++this.messagesInRecord > LIMITS.maxPostHandshakeMessagesPerRecord)
+          throw new TlsError('unexpected_message', `more than ${LIMITS.maxPostHandshakeMessagesPerRecord} post-handshake messages in one record`)
         this.handleHandshakeMessage({ kind: 'handshake', msgType: message.msgType, body: message.body, raw: message.raw })
         continue
       }
@@ -264,19 +268,27 @@ export class Connection {
     switch (type) {
       case ContentType.handshake:
         // After the handshake, KeyUpdate, NewSessionTicket and refused renegotiations cost us work each: bounded.
-        if (!this.handshake) this.countNonData('post-handshake message')
+        if (!this.handshake) this.countNonData('post-handshake record')
+        this.messagesInRecord = 0
         // The messages are taken out by processInput, one at a time (a message may wait on the provider).
         this.reassembler.push(fragment)
         return
       case ContentType.change_cipher_spec:
+        this.refuseInsideHandshakeMessage('ChangeCipherSpec')
         return this.handleChangeCipherSpec(fragment)
       case ContentType.alert:
         return this.handleAlert(fragment)
       case ContentType.application_data:
+        this.refuseInsideHandshakeMessage('application data')
         return this.handleApplicationData(fragment)
       default:
         throw new TlsError('unexpected_message', `unexpected record content type ${type}`)
     }
+  }
+
+  /** RFC 8446 5.1: a handshake message's fragments must not be interleaved with records of another type. */
+  private refuseInsideHandshakeMessage(what: string): void {
+    if (this.reassembler.hasPending) throw new TlsError('unexpected_message', `${what} between the fragments of a handshake message`)
   }
 
   private handleHandshakeMessage(message: HandshakeMessageIn): void {
@@ -296,30 +308,37 @@ export class Connection {
   private handleChangeCipherSpec(fragment: Uint8Array): void {
     if (fragment.length !== 1 || fragment[0] !== 1) throw new TlsError('unexpected_message', 'malformed ChangeCipherSpec')
     this.countNonData('ChangeCipherSpec')
-    if (!this.handshake || this.version === undefined) throw new TlsError('unexpected_message', 'ChangeCipherSpec outside a handshake')
-    // TLS 1.3 middlebox compatibility (RFC 8446 D.4): an unprotected CCS during the handshake is dropped.
-    if (this.version === TLS13) return
+    if (!this.handshake) throw new TlsError('unexpected_message', 'ChangeCipherSpec outside a handshake')
+    // TLS 1.3 middlebox compatibility (RFC 8446 5, D.4): an unprotected CCS received after our first ClientHello
+    // (even before the ServerHello settles the version) and before the peer's Finished is dropped.
+    if (this.version === TLS13 || (this.version === undefined && this.offersTls13Client())) return
+    if (this.version === undefined) throw new TlsError('unexpected_message', 'ChangeCipherSpec before the hello messages')
     this.follow(this.handshake.next(CHANGE_CIPHER_SPEC))
+  }
+
+  private offersTls13Client(): boolean {
+    return this.role === 'client' && this.config.policy.maxVersion === TLS13
   }
 
   private handleAlert(fragment: Uint8Array): void {
     const alert = decodeAlert(fragment)
-    if (alert.description === AlertDescription.close_notify) {
-      if (this.reassembler.hasPending) throw new TlsError('unexpected_message', 'close_notify inside a handshake message')
+    // TLS 1.3: every alert but close_notify and user_canceled is fatal, whatever its level (RFC 8446 6).
+    const closing = alert.description === AlertDescription.close_notify
+    const fatal = !closing && (alert.level === AlertLevel.fatal || (this.version === TLS13 && alert.description !== AlertDescription.user_canceled))
+    // The peer's fatal alert is what ends the connection, wherever it falls; anything else inside a message is refused.
+    if (fatal) throw new TlsAlertReceivedError(alert.description)
+    this.refuseInsideHandshakeMessage(closing ? 'close_notify' : 'a warning alert')
+    if (closing) {
       // A handshake the peer closes will never complete: end it rather than wait forever.
       if (!this.established) throw new TlsAlertReceivedError(AlertDescription.close_notify)
       this.receivedCloseNotify = true
       return
     }
-    // TLS 1.3: every alert but close_notify and user_canceled is fatal, whatever its level (RFC 8446 6).
-    const fatal = alert.level === AlertLevel.fatal || (this.version === TLS13 && alert.description !== AlertDescription.user_canceled)
-    if (fatal) throw new TlsAlertReceivedError(alert.description)
     this.countNonData('warning alert')
   }
 
   private handleApplicationData(fragment: Uint8Array): void {
     if (!this.established) throw new TlsError('unexpected_message', 'application data before the handshake completed')
-    if (this.reassembler.hasPending) throw new TlsError('unexpected_message', 'application data inside a fragmented handshake message')
     if (fragment.length === 0) return this.countNonData('empty application data record')
     this.nonDataInARow = 0
     this.received.push(fragment)
@@ -463,6 +482,7 @@ export class Connection {
       complete: (established) => {
         this.sendFlight()
         this.established = established
+        this.nonDataInARow = 0
         this.flushPendingWrites()
         if (this.sentCloseNotify) this.sendCloseNotify()
       },

@@ -7,9 +7,8 @@ import { TlsConfigError, TlsError } from '../errors.js'
 import { buildPolicy, formatPolicy, type PolicyOptions, type TlsPolicy } from '../policy/policy.js'
 import { TrustStore } from '../x509/trust-store.js'
 import { insecureNoVerification, type PeerCertificateVerifier, webPkiVerifier } from '../x509/verifier.js'
-import { isIpLiteral } from './client-hello.js'
 import { Connection } from './connection.js'
-import { checkHostName } from './extensions/server-name.js'
+import { checkHostName, isIpLiteral, normalizeHostName } from './extensions/server-name.js'
 import { SessionCache } from './session-cache.js'
 import { TicketSealer } from './tickets.js'
 import { decodeSession } from './session-export.js'
@@ -237,7 +236,7 @@ export class TlsContext {
         throw new TlsConfigError('serverName', 'must be a non-empty host name or IP address')
       if (!isIpLiteral(serverName)) {
         try {
-          checkHostName(serverName.replace(/\.$/, ''), 'internal_error')
+          checkHostName(normalizeHostName(serverName), 'internal_error')
         } catch (e) {
           throw new TlsConfigError('serverName', e instanceof Error ? e.message : String(e))
         }

@@ -22,6 +22,8 @@ export interface Tls13Secrets {
 export class Established13 implements Established {
   readonly info: ConnectionInfo
   readonly tickets: StoredTicket[] = []
+  /** NewSessionTickets received, kept or not. */
+  private ticketsReceived = 0
   private readSecret: Uint8Array
   private writeSecret: Uint8Array
 
@@ -58,12 +60,17 @@ export class Established13 implements Established {
     if (requestUpdate && !this.session.writeClosed) this.updateKeys(false)
   }
 
-  /** RFC 8446 4.6.1: keep the ticket with the PSK it stands for; a bad ticket never fails the connection. */
+  /**
+   * RFC 8446 4.6.1: keep the ticket with the PSK it stands for. The first tickets are kept; later ones cost
+   * nothing (neither parsed nor derived), and a server that sends an unreasonable number is refused.
+   */
   private receiveNewSessionTicket(body: Uint8Array): void {
+    if (++this.ticketsReceived > LIMITS.maxTicketsPerConnection)
+      throw new TlsError('unexpected_message', `more than ${LIMITS.maxTicketsPerConnection} NewSessionTickets on one connection`)
+    if (this.tickets.length >= LIMITS.maxStoredTickets) return
     const ticket = decodeNewSessionTicket(body)
     const { provider, now } = this.session.config
     if (ticket.ticketLifetime === 0) return
-    if (this.tickets.length >= LIMITS.maxStoredTickets) this.tickets.shift()
     const stored: StoredTicket = {
       version: 'TLSv1.3',
       ticket: ticket.ticket,

@@ -2,7 +2,7 @@
 import { chooseVersion } from '../policy/decisions.js'
 import { TLS12, TLS13 } from '../policy/defaults.js'
 import { readExtension } from './extensions/extension.js'
-import { serverNameList } from './extensions/server-name.js'
+import { requestedServerName } from './extensions/server-name.js'
 import { supportedVersionsList } from './extensions/supported-versions.js'
 import { expectMessage, type Step } from './flow.js'
 import { type ClientHello, decodeClientHello } from './messages/client-hello.js'
@@ -25,7 +25,7 @@ export function* serverHandshake(session: HandshakeSession): Step {
   const message = yield* expectMessage(HandshakeType.client_hello)
   const hello = decodeClientHello(message.body)
   // A server with per-name contexts (node's SNICallback / addContext) switches before anything is chosen.
-  const serverName = readExtension(hello.extensions, serverNameList)
+  const serverName = requestedServerName(hello.extensions)
   const selected = serverName === undefined ? undefined : session.config.selectConfig?.(serverName)
   if (selected) session.useConfig(selected)
   const version = chooseVersion(session.config.policy, offeredVersions(hello))

@@ -12,7 +12,7 @@ import { alpnProtocols, alpnSelected } from './extensions/alpn.js'
 import { ecPointFormats } from './extensions/ec-point-formats.js'
 import { encodeExtension, type Extension, hasExtension, readExtension } from './extensions/extension.js'
 import { renegotiationInfo } from './extensions/renegotiation-info.js'
-import { serverNameAck, serverNameList } from './extensions/server-name.js'
+import { requestedServerName, serverNameAck } from './extensions/server-name.js'
 import { signatureAlgorithms } from './extensions/signature-algorithms.js'
 import { extendedMasterSecret } from './extensions/simple.js'
 import { supportedGroups } from './extensions/supported-groups.js'
@@ -84,7 +84,7 @@ class ServerHandshakeState12 extends HandshakeState {
     const schemes = readExtension(hello.extensions, signatureAlgorithms)
     // RFC 5246 7.4.1.4.1: without signature_algorithms only SHA-1 is implied, which we refuse.
     if (!schemes) throw new TlsError('handshake_failure', 'a TLS 1.2 ClientHello without signature_algorithms implies SHA-1 signatures, which are refused')
-    const serverName = readExtension(hello.extensions, serverNameList)
+    const serverName = requestedServerName(hello.extensions)
     const certificateFor = (suite: Tls12CipherSuite) =>
       chooseCertificate(this.config, schemes, TLS12, (c) => keyFitsSuite(c.key.publicKey, suite), serverName)
     const usable = (code: number) => {

@@ -3,7 +3,6 @@ import type { KeyShare, NamedGroupName } from '../crypto/provider.js'
 import { TlsError } from '../errors.js'
 import { chooseAlpn, chooseCipherSuite, chooseGroup } from '../policy/decisions.js'
 import { TLS12, TLS13 } from '../policy/defaults.js'
-import { constantTimeEqual } from '../bytes.js'
 import { settle } from '../pending.js'
 import { certificateVerifyContent, checkPeerSignature, chooseCertificate, type ChosenCertificate, signWith, verifyPeerCertificates } from './authentication.js'
 import { Established13 } from './established13.js'
@@ -12,7 +11,7 @@ import { alpnProtocols, alpnSelected } from './extensions/alpn.js'
 import { encodeExtension, type Extension, readExtension, requireExtension } from './extensions/extension.js'
 import { keyShareClientHello, type KeyShareEntry, keyShareHelloRetryRequest, keyShareServerHello } from './extensions/key-share.js'
 import { preSharedKeyServerHello } from './extensions/pre-shared-key.js'
-import { serverNameAck, serverNameList } from './extensions/server-name.js'
+import { requestedServerName, serverNameAck } from './extensions/server-name.js'
 import { signatureAlgorithms } from './extensions/signature-algorithms.js'
 import { supportedGroups } from './extensions/supported-groups.js'
 import { supportedVersionSelected } from './extensions/supported-versions.js'
@@ -27,9 +26,9 @@ import { encodeEncryptedExtensions } from './messages/encrypted-extensions.js'
 import { encodeHelloRetryRequest, encodeServerHello } from './messages/server-hello.js'
 import { checkForResumption, clientAcceptsTickets, newSessionTicket, type Resumption } from './psk.js'
 import { HandshakeType, namedGroupCode, namedGroupName, providerGroupName } from './registry.js'
-import { offeredVersions } from './server.js'
 import type { ConnectionInfo, HandshakeSession } from './session.js'
 import { cipherSuiteByCode, type Tls13CipherSuite } from '../policy/suites.js'
+import { checkSecondClientHello } from './second-client-hello.js'
 import { checkPeerFinished, finishedMessage, protectionFor } from './traffic13.js'
 import type { Transcript } from './transcript.js'
 
@@ -111,7 +110,7 @@ class ServerHandshakeState13 extends HandshakeState {
     const { group, needsRetry } = chooseGroup(policy, clientGroups(hello), shareGroups, offeredGroups)
     const clientShare = needsRetry ? undefined : shares.find((s) => s.group === namedGroupCode(group))
     const schemes = requireExtension(hello.extensions, signatureAlgorithms, 'ClientHello')
-    const serverName = readExtension(hello.extensions, serverNameList)
+    const serverName = requestedServerName(hello.extensions)
     const certificate = chooseCertificate(this.config, schemes, TLS13, undefined, serverName)
     const alpnProtocol = chooseAlpn(policy, readExtension(hello.extensions, alpnProtocols))
     return { suite, group, clientShare, certificate, alpnProtocol, serverName }
@@ -140,17 +139,10 @@ class ServerHandshakeState13 extends HandshakeState {
     return message.raw
   }
 
-  /** The second ClientHello may change only its key share (and add a cookie): RFC 8446 4.1.2. */
+  /** The second ClientHello may change only what our HelloRetryRequest asked for (RFC 8446 4.1.2). */
   private checkSecondClientHello(first: ClientHello, second: ClientHello, parameters: Parameters13): void {
     this.checkClientHello13(second)
-    if (!constantTimeEqual(first.random, second.random) || !constantTimeEqual(first.legacySessionId, second.legacySessionId))
-      throw new TlsError('illegal_parameter', 'the second ClientHello changed its random or session id')
-    if (!offeredVersions(second).includes(TLS13)) throw new TlsError('illegal_parameter', 'the second ClientHello no longer offers TLS 1.3')
-    if (!second.cipherSuites.includes(parameters.suite.code)) throw new TlsError('illegal_parameter', 'the second ClientHello dropped the chosen cipher suite')
-    const shares = clientShares(second)
-    if (shares.length !== 1 || shares[0]!.group !== namedGroupCode(parameters.group))
-      throw new TlsError('illegal_parameter', 'the second ClientHello must carry exactly one key share, for the group we asked for')
-    if (!clientGroups(second).includes(parameters.group)) throw new TlsError('illegal_parameter', 'the second ClientHello no longer lists the group we asked for')
+    checkSecondClientHello(first, second, { group: namedGroupCode(parameters.group), cookie: undefined })
   }
 
   private sendCompatibilityChangeCipherSpec(): void {

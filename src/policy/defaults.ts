@@ -45,11 +45,17 @@ export const CONTEXT_DEFAULTS = {
 
 /** Handshake-level bounds on what a peer controls. */
 export const LIMITS = {
-  /** NewSessionTickets kept per connection. */
+  /** NewSessionTickets kept per connection (the first ones; later ones are dropped unread). */
   maxStoredTickets: 8,
+  /** NewSessionTickets a connection accepts at all; one more is unexpected_message. */
+  maxTicketsPerConnection: 1024,
+  /** Post-handshake handshake messages completed by one record; one more is unexpected_message. */
+  maxPostHandshakeMessagesPerRecord: 32,
   /**
-   * Records and messages that carry no application data, in a row, before we call it a flood: warning alerts,
-   * empty records, ChangeCipherSpec, and post-handshake messages (KeyUpdate, NewSessionTicket, HelloRequest).
+   * Records that carry no application data, in a row, allowed before we call it a flood (the next one is
+   * unexpected_message): warning alerts, empty records, ChangeCipherSpec, and records of post-handshake messages
+   * (KeyUpdate, NewSessionTicket, HelloRequest). The count starts again with application data and when the
+   * handshake completes.
    * Message sizes and counts inside messages are bounded in src/handshake/messages/limits.ts.
    */
   maxConsecutiveNonData: 32,

@@ -25,7 +25,7 @@ export const HandshakeLimits = {
   /** Entries in a list of DistinguishedNames (certificate_authorities). */
   maxDistinguishedNames: 512,
   /** Host names: the DNS limit. */
-  maxHostNameLength: 255,
+  maxHostNameLength: 253,
 } as const
 
 /** The largest body we accept for a handshake message of this type. */
