@@ -16,6 +16,7 @@ export {
 export { formatPolicy, type TlsPolicy, type PolicyOptions, type VerifyMode } from './policy/policy.js'
 export { TrustStore } from './x509/trust-store.js'
 export { pinnedCertificateVerifier, insecureNoVerification, webPkiVerifier, type PeerCertificateVerifier } from './x509/verifier.js'
-export { nobleProvider } from './crypto/noble.js'
+export { nobleProvider, createNobleProvider, type NobleProviderOptions } from './crypto/noble.js'
+export type { RandomBytes } from './crypto/random.js'
 export type { CryptoProvider } from './crypto/provider.js'
 export { importPrivateKey } from './crypto/keys.js'
