@@ -2,7 +2,7 @@
 export { createDefaultContext, TlsContext, type ContextOptions, type ClientConnectionOptions, type Purpose } from './handshake/context.js'
 export { Connection, type ConnectionState } from './handshake/connection.js'
 export type { ConnectionInfo, StoredTicket } from './handshake/session.js'
-export { secureStreams, type ByteStreamPair, type SecureStreamPair } from './transport/web-streams.js'
+export { secureStreams, type ByteStreamPair, type SecureStreamPair, type SecureStreamsOptions, type TransportChunk } from './transport/web-streams.js'
 export {
   TlsError,
   TlsAlertReceivedError,
