@@ -1,5 +1,5 @@
 // A CryptoProvider whose key shares, signatures and AEAD answer through Promises (as WebCrypto does), for testing the async paths.
-import type { AeadAlgorithm, AeadName, CryptoProvider, KeyShare, NamedGroupName, SyncCryptoProvider } from '../../src/crypto/provider.js'
+import type { AeadAlgorithm, AeadName, CryptoProvider, KeyShare, NamedGroupName, SyncCryptoProvider, SyncKeyShare } from '../../src/crypto/provider.js'
 
 /** When a promised answer arrives: on a later macrotask (setTimeout) or after a few microtasks, chosen per call. */
 export type Delay = () => Promise<void>
@@ -40,7 +40,7 @@ export function promisedProvider(inner: SyncCryptoProvider, delay: Delay = mixed
       },
     }
   }
-  const keyShare = (share: KeyShare): KeyShare => ({
+  const keyShare = (share: SyncKeyShare): KeyShare => ({
     group: share.group,
     publicKey: share.publicKey,
     agree: (peer) => {
