@@ -4,6 +4,15 @@ export { Connection, type ConnectionState } from './handshake/connection.js'
 export type { ConnectionInfo, StoredTicket } from './handshake/session.js'
 export { secureStreams, type ByteStreamPair, type SecureStreamPair, type SecureStreamsOptions, type TransportChunk } from './transport/web-streams.js'
 export {
+  webSocketStream,
+  connectOverWebSocket,
+  type WebSocketStreamOptions,
+  type WebSocketConnectOptions,
+  type WebSocketLike,
+  type WebSocketStreamLike,
+  type WebSocketEventLike,
+} from './transport/websocket.js'
+export {
   TlsError,
   TlsAlertReceivedError,
   TlsConfigError,
