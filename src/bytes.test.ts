@@ -85,7 +85,15 @@ describe('toBytes', () => {
 
 describe('utf8', () => {
   const encoder = new TextEncoder()
-  const decoder = new TextDecoder()
+  const decoder = new TextDecoder('utf-8', { ignoreBOM: true })
+  const fatal = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })
+  const strictly = (b: Uint8Array) => {
+    try {
+      return fatal.decode(b)
+    } catch {
+      return undefined
+    }
+  }
 
   it('encodes every string as TextEncoder does, lone surrogates included', () => {
     const units = fc.array(fc.oneof(fc.integer({ min: 0, max: 0xffff }), fc.constantFrom(0xd800, 0xdbff, 0xdc00, 0xdfff, 0x7f, 0x80, 0x7ff, 0x800)), { maxLength: 64 })
@@ -99,16 +107,23 @@ describe('utf8', () => {
     expect([...utf8.encode('\u{10ffff}\u{10000}')]).toEqual([...encoder.encode('\u{10ffff}\u{10000}')])
   })
 
-  it('decodes every byte string as a non-fatal TextDecoder does (the same replacements for ill-formed input)', () => {
+  it('decodes every byte string as TextDecoder does: the same replacements, the same refusals when strict', () => {
     const interesting = fc.constantFrom(0x00, 0x7f, 0x80, 0xbf, 0xc0, 0xc1, 0xc2, 0xdf, 0xe0, 0xed, 0xef, 0xf0, 0xf4, 0xf5, 0xff, 0x9f, 0xa0, 0x8f, 0x90)
     const bytes = fc.array(fc.oneof(fc.integer({ min: 0, max: 255 }), interesting), { maxLength: 48 })
     fc.assert(
       fc.property(bytes, (list) => {
         const b = Uint8Array.from(list)
         expect(utf8.decode(b)).toBe(decoder.decode(b))
+        expect(utf8.decodeStrict(b)).toBe(strictly(b))
       }),
       { numRuns: 5000 },
     )
+  })
+
+  it('keeps a byte order mark, and a literal U+FFFD is well formed', () => {
+    expect(utf8.decode(Uint8Array.of(0xef, 0xbb, 0xbf, 0x61))).toBe('\ufeffa')
+    expect(utf8.decodeStrict(utf8.encode('\ufffd'))).toBe('\ufffd')
+    expect(utf8.decodeStrict(Uint8Array.of(0xc0, 0x80))).toBeUndefined()
   })
 
   it('round-trips long text (past the chunk size of the decoder)', () => {

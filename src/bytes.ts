@@ -109,30 +109,32 @@ function sequenceLength(lead: number): number {
 }
 
 /**
- * One code point decoded from `b` at `i`, and the bytes it took. An ill-formed sequence gives U+FFFD for its
- * maximal valid prefix, as TextDecoder does (WHATWG Encoding's UTF-8 decoder, not fatal).
+ * One code point decoded from `b` at `i`, the bytes it took, and whether the sequence was well formed. An
+ * ill-formed sequence gives U+FFFD for its maximal valid prefix, as TextDecoder does (WHATWG Encoding's decoder).
  */
-function decodeCodePoint(b: Uint8Array, i: number): [code: number, length: number] {
+function decodeCodePoint(b: Uint8Array, i: number): [code: number, length: number, wellFormed: boolean] {
   const lead = b[i]!
   const needed = sequenceLength(lead)
-  if (needed === 0) return [lead, 1]
-  if (needed < 0) return [REPLACEMENT, 1]
+  if (needed === 0) return [lead, 1, true]
+  if (needed < 0) return [REPLACEMENT, 1, false]
   let code = lead & (0x3f >> needed)
   let [low, high] = continuationRange(lead)
   for (let k = 1; k <= needed; k++) {
     const next = b[i + k]
-    if (next === undefined || next < low || next > high) return [REPLACEMENT, k]
+    if (next === undefined || next < low || next > high) return [REPLACEMENT, k, false]
     code = (code << 6) | (next & 0x3f)
     ;[low, high] = [0x80, 0xbf]
   }
-  return [code, needed + 1]
+  return [code, needed + 1, true]
 }
 
-function decodeUtf8(b: Uint8Array): string {
+/** The text of `b`; with `strict`, undefined for ill-formed input instead of replacement characters. */
+function decodeUtf8(b: Uint8Array, strict = false): string | undefined {
   let out = ''
   const units: number[] = []
   for (let i = 0; i < b.length; ) {
-    const [code, length] = decodeCodePoint(b, i)
+    const [code, length, wellFormed] = decodeCodePoint(b, i)
+    if (strict && !wellFormed) return undefined
     i += length
     if (code < 0x10000) units.push(code)
     else units.push(0xd800 + ((code - 0x10000) >> 10), 0xdc00 + ((code - 0x10000) & 0x3ff))
@@ -147,11 +149,13 @@ function decodeUtf8(b: Uint8Array): string {
 /**
  * UTF-8 in plain ECMAScript, so the library loads and runs where TextEncoder and TextDecoder do not exist
  * (embedded engines). Encoding replaces lone surrogates and decoding replaces ill-formed sequences with
- * U+FFFD, exactly as TextEncoder and a non-fatal TextDecoder do.
+ * U+FFFD, exactly as TextEncoder and a non-fatal TextDecoder do; a byte order mark is kept, as with ignoreBOM.
  */
 export const utf8 = {
   encode: encodeUtf8,
-  decode: decodeUtf8,
+  decode: (b: Uint8Array): string => decodeUtf8(b)!,
+  /** The text of well-formed UTF-8, or undefined (a fatal TextDecoder would throw). */
+  decodeStrict: (b: Uint8Array): string | undefined => decodeUtf8(b, true),
 }
 
 /** Bytes or text, in every form the public API takes them: any BufferSource, or a string (sent as UTF-8). */

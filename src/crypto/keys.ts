@@ -1,5 +1,5 @@
 // Key import and export: PKCS#8, SEC1, PKCS#1 and SubjectPublicKeyInfo, in DER or PEM, for EC, Ed25519 and RSA keys.
-import * as asn1js from 'asn1js'
+import { asn1js } from './asn1js.js'
 import { utf8 } from '../bytes.js'
 import { CertificateVerificationError, TlsConfigError } from '../errors.js'
 import { publicCurves, randomSecretKey } from './curves.js'
