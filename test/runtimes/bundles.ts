@@ -8,7 +8,6 @@ import { build, type Plugin } from 'esbuild'
 
 const run = promisify(execFile)
 export const repositoryRoot = join(import.meta.dirname, '..', '..')
-const libraryEntry = /src\/index\.(js|ts)$/
 
 /** Makes the programs' import of the library (../../../src/index.js) an import of the published name, 'pure-tls'. */
 const libraryAsPackage: Plugin = {
