@@ -26,6 +26,7 @@ export interface WebSocketEventLike {
 export interface WebSocketStreamLike {
   readonly url: string
   readonly opened: Promise<{ readable: ReadableStream<ArrayBuffer | string>; writable: WritableStream<ArrayBufferView | ArrayBufferLike> }>
+  readonly closed: Promise<{ closeCode?: number; reason?: string }>
   close(closeInfo?: { closeCode?: number; reason?: string }): void
 }
 
@@ -180,9 +181,13 @@ async function overWebSocketStream(socket: WebSocketStreamLike): Promise<ByteStr
         controller.error(textRefused())
         socket.close({ closeCode: UNSUPPORTED_DATA, reason: 'binary messages only' })
       },
-      flush() {
+      async flush(controller) {
         readableDone = true
         if (closeRequested) void closeSocket()
+        // The readable ends at any close; the code and reason arrive with `closed`.
+        const { closeCode, reason } = await socket.closed.catch(() => ({ closeCode: undefined, reason: undefined }))
+        const failure = closeOutcome(closeCode, reason)
+        if (failure) controller.error(failure)
       },
     }),
   )
