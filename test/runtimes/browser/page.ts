@@ -70,7 +70,7 @@ async function fetchOverTls(options: FetchOptions): Promise<FetchResult> {
   while (headerEnd + 3 < response.length && !(response[headerEnd] === 13 && response[headerEnd + 1] === 10 && response[headerEnd + 2] === 13 && response[headerEnd + 3] === 10)) headerEnd++
   const body = response.subarray(headerEnd + 4)
   const statusLine = new TextDecoder().decode(response.subarray(0, response.indexOf(13)))
-  const bodySha256 = hex(await crypto.subtle.digest('SHA-256', body))
+  const bodySha256 = hex(await crypto.subtle.digest('SHA-256', body as Uint8Array<ArrayBuffer>))
   const totalMs = performance.now() - started
   show(`${options.target}: ${info.version} ${info.cipherSuite}, ${statusLine}, ${body.length} bytes, SHA-256 ${bodySha256.slice(0, 16)}…`)
   return { ok: true, version: info.version, cipherSuite: info.cipherSuite, peerVerified: info.peerVerified, statusLine, bodyLength: body.length, bodySha256, handshakeMs, totalMs }
