@@ -27,6 +27,19 @@ export interface BundleOptions {
   minify?: boolean
   /** Defaults to es2022; QuickJS wants es2020. */
   target?: string
+  /** Modules supplied here instead of resolved (e.g. 'crypto' for a library that imports node's in a browser). */
+  virtualModules?: Record<string, string>
+}
+
+function virtualModules(modules: Record<string, string>): Plugin {
+  const names = new RegExp(`^(${Object.keys(modules).join('|')})$`)
+  return {
+    name: 'virtual-modules',
+    setup(build) {
+      build.onResolve({ filter: names }, (args) => ({ path: args.path, namespace: 'virtual' }))
+      build.onLoad({ filter: /.*/, namespace: 'virtual' }, (args) => ({ contents: modules[args.path]!, loader: 'js' }))
+    },
+  }
 }
 
 /** `entry` (a path under the repository) bundled to one string of JavaScript. */
@@ -42,7 +55,7 @@ export async function bundle(entry: string, options: BundleOptions): Promise<str
     target: options.target ?? 'es2022',
     minify: options.minify ?? false,
     logLevel: 'silent',
-    plugins: options.libraryExternal ? [libraryAsPackage] : [],
+    plugins: [...(options.libraryExternal ? [libraryAsPackage] : []), ...(options.virtualModules ? [virtualModules(options.virtualModules)] : [])],
   })
   return result.outputFiles[0]!.text
 }
