@@ -12,7 +12,7 @@ import { disposePeers, startOpenSslServer } from '../helpers/peers.js'
 import { type Chain, cleanupPki, makeChain } from '../helpers/pki.js'
 import { bundle } from './bundles.js'
 import type { GetOptions, GetTiming } from './browser/bench.js'
-import { launchChromium, openPage, type RunningChromium, serveFiles, type StaticSite } from './chromium.js'
+import { closeAll, launchChromium, openPage, type RunningChromium, serveFiles, type StaticSite } from './chromium.js'
 
 const HANDSHAKES = 20
 const BIG = 16 * 1024 * 1024
@@ -52,9 +52,7 @@ beforeAll(async () => {
 }, 180_000)
 
 afterAll(async () => {
-  await chromium?.close()
-  await site?.close()
-  await bridge?.close()
+  await closeAll(chromium, site, bridge)
   await disposePeers()
   cleanupPki()
 })

@@ -12,7 +12,7 @@ import { disposePeers, type NodeTlsServer, startNodeTlsServer, startOpenSslServe
 import { type Chain, cleanupPki, makeChain } from '../helpers/pki.js'
 import { bundle } from './bundles.js'
 import type { FetchOptions, FetchResult } from './browser/page.js'
-import { launchChromium, openPage, type RunningChromium, serveFiles, type StaticSite } from './chromium.js'
+import { closeAll, launchChromium, openPage, type RunningChromium, serveFiles, type StaticSite } from './chromium.js'
 
 const DOWNLOAD = 1024 * 1024
 const payload = randomBytes(DOWNLOAD)
@@ -67,9 +67,7 @@ beforeAll(async () => {
 }, 180_000)
 
 afterAll(async () => {
-  await chromium?.close()
-  await site?.close()
-  await bridge?.close()
+  await closeAll(chromium, site, bridge)
   await disposePeers()
   cleanupPki()
 })

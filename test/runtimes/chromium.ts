@@ -62,3 +62,8 @@ export async function openPage(browser: Browser, url: string, ready: string): Pr
   await page.waitForFunction(ready, { timeout: 30_000 })
   return { page, errors }
 }
+
+/** Closes what a test opened, in order, skipping what was never opened (a failed beforeAll). */
+export async function closeAll(...things: ({ close(): Promise<void> } | undefined)[]): Promise<void> {
+  for (const thing of things) await thing?.close()
+}

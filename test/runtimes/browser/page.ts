@@ -1,5 +1,6 @@
 // The test page: pure-tls bundled for the browser, TLS through a WebSocket tunnel, results for the test and on screen.
 import { connectOverWebSocket, createDefaultContext, nobleProvider, type CryptoProvider, type SecureStreamPair } from '../../../src/index.js'
+import { readAll } from '../programs/read-all.js'
 
 /** Providers the page can run with; the test names one (WebCrypto joins when its provider lands). */
 const providers: Record<string, CryptoProvider> = { noble: nobleProvider }
@@ -25,23 +26,6 @@ function show(line: string): void {
   const item = document.createElement('li')
   item.textContent = line
   document.getElementById('log')!.append(item)
-}
-
-async function readAll(readable: ReadableStream<Uint8Array>): Promise<Uint8Array> {
-  const parts: Uint8Array[] = []
-  let length = 0
-  const reader = readable.getReader()
-  for (let next = await reader.read(); !next.done; next = await reader.read()) {
-    parts.push(next.value)
-    length += next.value.length
-  }
-  const out = new Uint8Array(length)
-  let at = 0
-  for (const part of parts) {
-    out.set(part, at)
-    at += part.length
-  }
-  return out
 }
 
 const hex = (bytes: ArrayBuffer) => Array.from(new Uint8Array(bytes), (b) => b.toString(16).padStart(2, '0')).join('')

@@ -2,6 +2,7 @@
 // the runtime's own TCP socket, an HTTP GET through it, and a clean close (the process must then exit by itself).
 import { type ByteStreamPair, createDefaultContext, secureStreams } from '../../../src/index.js'
 import { type ChainPems, inMemoryHandshakes } from './in-memory.js'
+import { readAll } from './read-all.js'
 
 export interface RuntimeInput {
   readonly chains: ChainPems[]
@@ -13,19 +14,6 @@ export interface RuntimeInput {
 export interface RuntimeReport {
   readonly inMemory: { chain: string; version: string; peerVerified: boolean; serverReceived: string; clientReceived: string }[]
   readonly overTcp: { version: string; peerVerified: boolean; statusLine: string; bytes: number }
-}
-
-async function readAll(readable: ReadableStream<Uint8Array>): Promise<Uint8Array> {
-  const parts: Uint8Array[] = []
-  const reader = readable.getReader()
-  for (let next = await reader.read(); !next.done; next = await reader.read()) parts.push(next.value)
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0))
-  let at = 0
-  for (const part of parts) {
-    out.set(part, at)
-    at += part.length
-  }
-  return out
 }
 
 /** Runs both checks; `connectTcp` is the runtime's own socket API turned into a byte-stream pair. */
