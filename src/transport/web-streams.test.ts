@@ -182,10 +182,11 @@ describe('secureStreams', () => {
     await response.write('response')
     await response.close()
     expect(new TextDecoder().decode(await readAll(client.readable))).toBe('response')
+    // A write after that is refused, and only the writable says so: the connection closed properly.
+    await expect(request.write('late')).rejects.toMatchObject({ code: 'ERR_TLS_WRITE_AFTER_CLOSE' })
     await Promise.all([client.closed, server.closed])
     expect(clientTransport.closed).toBe(true)
     expect(new TextDecoder().decode(await serverGot)).toBe('request')
-    await expect(request.write('late')).rejects.toMatchObject({ code: 'ERR_TLS_WRITE_AFTER_CLOSE' })
   })
 
   it('keeps writing after the peer closed when asked for half-open, until its own close', async () => {

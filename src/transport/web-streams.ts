@@ -200,9 +200,10 @@ class StreamsSession {
   }
 
   private async write(chunk: BytesLike): Promise<void> {
+    // A late write errors the writable only: the connection itself closed properly.
+    if (this.writeDone) throw new TlsError('internal_error', 'write after the connection closed (the peer closed it; allowHalfOpen keeps it writable)', 'ERR_TLS_WRITE_AFTER_CLOSE')
     try {
       const bytes = toBytes(chunk, 'the secureStreams writable')
-      if (this.writeDone) throw new TlsError('internal_error', 'write after the connection closed (the peer closed it; allowHalfOpen keeps it writable)', 'ERR_TLS_WRITE_AFTER_CLOSE')
       // Before the handshake completes the data would wait inside the Connection: hold the writer instead.
       await this.handshake.promise
       this.connection.write(bytes)
