@@ -64,7 +64,8 @@ let installed: Promise<string> | undefined
 
 /**
  * The package as a user installs it: compiled by `tsc -p tsconfig.build.json` (what `npm run build` does), packed by
- * `npm pack`, and installed from that tarball into a fresh directory (its dependencies from the npm cache, offline).
+ * `npm pack`, and installed from that tarball into a fresh directory (its dependencies from the npm cache where it has them:
+ * after `npm ci` it has the tarballs but not the registry's metadata, so --offline would fail on a fresh machine).
  * Resolves with that directory, where `import 'pure-tls'` finds the package; built once per test process.
  */
 export function installedPackage(): Promise<string> {
@@ -84,7 +85,7 @@ export function installedPackage(): Promise<string> {
     const app = join(work, 'app')
     mkdirSync(app)
     writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'runtime-test-app', private: true, type: 'module' }))
-    await run('npm', ['install', '--offline', '--no-audit', '--no-fund', '--ignore-scripts', join(work, tarball)], { cwd: app })
+    await run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts', join(work, tarball)], { cwd: app })
     return app
   })()
   return installed
