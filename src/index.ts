@@ -10,7 +10,16 @@ export {
 } from './handshake/context.js'
 export { Connection, type ConnectionState } from './handshake/connection.js'
 export type { ConnectionInfo, StoredTicket, MessageDirection } from './handshake/session.js'
-export { secureStreams, type ByteStreamPair, type SecureStreamPair } from './transport/web-streams.js'
+export { secureStreams, type ByteStreamPair, type SecureStreamPair, type SecureStreamsOptions, type TransportChunk } from './transport/web-streams.js'
+export {
+  webSocketStream,
+  connectOverWebSocket,
+  type WebSocketStreamOptions,
+  type WebSocketConnectOptions,
+  type WebSocketLike,
+  type WebSocketStreamLike,
+  type WebSocketEventLike,
+} from './transport/websocket.js'
 export {
   TlsError,
   TlsAlertReceivedError,
@@ -24,6 +33,7 @@ export {
 export { formatPolicy, type TlsPolicy, type PolicyOptions, type VerifyMode } from './policy/policy.js'
 export { TrustStore } from './x509/trust-store.js'
 export { pinnedCertificateVerifier, insecureNoVerification, webPkiVerifier, type PeerCertificateVerifier } from './x509/verifier.js'
-export { nobleProvider } from './crypto/noble.js'
+export { nobleProvider, createNobleProvider, type NobleProviderOptions } from './crypto/noble.js'
+export type { RandomBytes } from './crypto/random.js'
 export type { CryptoProvider } from './crypto/provider.js'
 export { importPrivateKey } from './crypto/keys.js'

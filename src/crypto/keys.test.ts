@@ -132,6 +132,26 @@ describe('importPrivateKey', () => {
     expect(() => importPrivateKey('-----BEGIN constructor-----\nQUJD\n-----END constructor-----\n')).toThrow(/no private key found/)
   })
 
+  it('imports every key type where the runtime has no crypto global at all (no randomness is needed to import)', () => {
+    const original = Object.getOwnPropertyDescriptor(globalThis, 'crypto')!
+    Object.defineProperty(globalThis, 'crypto', { value: undefined, configurable: true })
+    try {
+      for (const k of keyTypes) expect(importPrivateKey(text(`${k.name}.p8.pem`)).type, k.name).toBe(k.type)
+    } finally {
+      Object.defineProperty(globalThis, 'crypto', original)
+    }
+  })
+
+  it('calls an EC scalar of 0 or of n "out of range"', () => {
+    const valid = importPrivateKey(text('p256.p8.pem'))
+    if (valid.type !== 'ec') throw new Error('not ec')
+    const order = Uint8Array.from(Buffer.from('ffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551', 'hex'))
+    for (const d of [new Uint8Array(32), order]) {
+      const der = exportPrivateKeyPkcs8({ ...valid, d })
+      expect(() => importPrivateKey(der)).toThrow(/P-256 private key is out of range \(not in 1\.\.n-1\)/)
+    }
+  })
+
   it('imports an RSA key with e = 3 (odd, at least 3)', () => {
     const key = importPrivateKey(text('rsa3.pkcs1.pem'))
     expect(key.type === 'rsa' && key.e).toBe(3n)
@@ -277,6 +297,13 @@ describe('generatePrivateKey', () => {
       expect(hex(exportPrivateKeyPkcs8(importPrivateKey(text(`gen-${kind}.pem`))))).toBe(hex(exportPrivateKeyPkcs8(key)))
     })
   }
+
+  it('draws from the randomBytes it is given', () => {
+    const fixed = (length: number) => new Uint8Array(length).fill(0x5a)
+    for (const kind of ['ecdsa-p256', 'ecdsa-p384', 'ed25519'] as const) {
+      expect(hex(exportPrivateKeyPkcs8(generatePrivateKey(kind, fixed))), kind).toBe(hex(exportPrivateKeyPkcs8(generatePrivateKey(kind, fixed))))
+    }
+  })
 
   it('refuses an unknown kind with a TlsConfigError', () => {
     expect(() => generatePrivateKey('rsa-2048' as never)).toThrow(TlsConfigError)

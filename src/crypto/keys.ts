@@ -1,11 +1,12 @@
 // Key import and export: PKCS#8, SEC1, PKCS#1 and SubjectPublicKeyInfo, in DER or PEM, for EC, Ed25519 and RSA keys.
-import { ed25519 } from '@noble/curves/ed25519.js'
-import * as asn1js from 'asn1js'
+import { asn1js } from './asn1js.js'
+import { utf8 } from '../bytes.js'
 import { CertificateVerificationError, TlsConfigError } from '../errors.js'
+import { publicCurves, randomSecretKey } from './curves.js'
 import { pemDecode, type PemBlock } from './pem.js'
 import type { CurveName, HashName, PrivateKey, PublicKey } from './provider.js'
+import { type RandomBytes, runtimeRandomBytes } from './random.js'
 import { bitLength, bytesToBigInt, rsaPublicKeyProblem, type RsaPrivateKey } from './rsa.js'
-import { nobleCurve } from './signatures.js'
 
 export type GeneratedKeyKind = 'ecdsa-p256' | 'ecdsa-p384' | 'ed25519'
 
@@ -80,6 +81,9 @@ class KeyError extends Error {
 }
 
 const malformed = (message: string) => new KeyError('malformed', message)
+
+/** What a library's exception says, for a message of ours that must not hide it. */
+const describeError = (e: unknown): string => (e instanceof Error ? e.message : String(e))
 const unsupported = (message: string) => new KeyError('unsupported', message)
 
 /** Runs a decoder on our own key material; every failure is a TlsConfigError naming `option`. */
@@ -88,8 +92,11 @@ function asConfigError<T>(option: string, decode: () => T): T {
     return decode()
   } catch (e) {
     if (e instanceof TlsConfigError) throw e
-    const message = e instanceof Error ? e.message : String(e)
-    throw new TlsConfigError(option, e instanceof KeyError ? message : `malformed key: ${message}`)
+    if (e instanceof KeyError) throw new TlsConfigError(option, e.message)
+    // Not a verdict on the key (noble or asn1js failed for a reason of its own): say so, and keep the cause.
+    const error = new TlsConfigError(option, `the key could not be imported: ${describeError(e)}`)
+    error.cause = e
+    throw error
   }
 }
 
@@ -213,11 +220,11 @@ function ecPublicKey(curve: CurveName, encoded: Uint8Array): PublicKey {
   if (!compressed && !uncompressed) throw malformed(`${curve} public key is not an SEC1 point encoding`)
   let point: Uint8Array
   try {
-    const p = nobleCurve(curve).Point.fromBytes(encoded)
+    const p = publicCurves.ecdsa(curve).Point.fromBytes(encoded)
     p.assertValidity()
     point = p.toBytes(false)
-  } catch {
-    throw malformed(`${curve} public key is not a point on the curve`)
+  } catch (e) {
+    throw malformed(`${curve} public key is not a point on the curve (${describeError(e)})`)
   }
   return { type: 'ec', curve, point }
 }
@@ -225,9 +232,9 @@ function ecPublicKey(curve: CurveName, encoded: Uint8Array): PublicKey {
 function ed25519PublicKey(key: Uint8Array): PublicKey {
   if (key.length !== 32) throw malformed(`Ed25519 public key is ${key.length} bytes, not 32`)
   try {
-    ed25519.Point.fromBytes(key, false)
-  } catch {
-    throw malformed('Ed25519 public key is not a canonical point encoding')
+    publicCurves.ed25519.Point.fromBytes(key, false)
+  } catch (e) {
+    throw malformed(`Ed25519 public key is not a canonical point encoding (${describeError(e)})`)
   }
   return { type: 'ed25519', key: key.slice() }
 }
@@ -335,18 +342,17 @@ function ecPrivateKey(curve: CurveName, d: Uint8Array): PrivateKey {
   if (d.length === 0 || d.length > size) throw malformed(`${curve} private key is ${d.length} bytes`)
   const scalar = new Uint8Array(size)
   scalar.set(d, size - d.length)
-  let point: Uint8Array
-  try {
-    point = nobleCurve(curve).getPublicKey(scalar, false)
-  } catch {
-    throw malformed(`${curve} private key is out of range`)
-  }
+  const ecdsa = publicCurves.ecdsa(curve)
+  // RFC 5915 / SEC 1 section 3.2.1: the scalar is in [1, n - 1]. Checked here, so that any failure of the
+  // derivation below is reported as what it is (asConfigError keeps noble's message), not as a bad key.
+  if (!ecdsa.utils.isValidSecretKey(scalar)) throw malformed(`${curve} private key is out of range (not in 1..n-1)`)
+  const point = ecdsa.getPublicKey(scalar, false)
   return { type: 'ec', curve, d: scalar, publicKey: { type: 'ec', curve, point } }
 }
 
 function ed25519PrivateKey(seed: Uint8Array): PrivateKey {
   if (seed.length !== 32) throw malformed(`Ed25519 private key is ${seed.length} bytes, not 32`)
-  return { type: 'ed25519', seed: seed.slice(), publicKey: { type: 'ed25519', key: ed25519.getPublicKey(seed) } }
+  return { type: 'ed25519', seed: seed.slice(), publicKey: { type: 'ed25519', key: publicCurves.ed25519.getPublicKey(seed) } }
 }
 
 function samePoint(a: Uint8Array, b: Uint8Array): boolean {
@@ -451,7 +457,7 @@ function pemText(input: string | Uint8Array): string | undefined {
   if (typeof input === 'string') return input
   const begin = '-----BEGIN'
   const isPem = input.length > begin.length && [...begin].every((c, i) => input[i] === c.charCodeAt(0))
-  return isPem ? new TextDecoder().decode(input) : undefined
+  return isPem ? utf8.decode(input) : undefined
 }
 
 /** The single block whose label one of `decoders` knows; other blocks (certificates, EC PARAMETERS) are skipped. */
@@ -498,16 +504,16 @@ export function importPublicKey(pemOrDer: string | Uint8Array): PublicKey {
   })
 }
 
-/** A fresh key from the platform's CSPRNG (through noble). */
-export function generatePrivateKey(kind: GeneratedKeyKind): PrivateKey {
+/** A fresh key from `randomBytes` (default: the runtime's crypto.getRandomValues). */
+export function generatePrivateKey(kind: GeneratedKeyKind, randomBytes: RandomBytes = runtimeRandomBytes): PrivateKey {
   switch (kind) {
     case 'ecdsa-p256':
     case 'ecdsa-p384': {
       const curve: CurveName = kind === 'ecdsa-p256' ? 'P-256' : 'P-384'
-      return ecPrivateKey(curve, nobleCurve(curve).utils.randomSecretKey())
+      return ecPrivateKey(curve, randomSecretKey(publicCurves.ecdsa(curve), randomBytes))
     }
     case 'ed25519':
-      return ed25519PrivateKey(ed25519.utils.randomSecretKey())
+      return ed25519PrivateKey(randomBytes(32))
     default:
       throw new TlsConfigError('kind', `cannot generate a key of kind ${JSON.stringify(kind)}`)
   }

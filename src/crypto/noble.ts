@@ -1,15 +1,14 @@
 // The default CryptoProvider: pure JavaScript primitives from @noble/hashes, @noble/ciphers and @noble/curves.
 import { gcm } from '@noble/ciphers/aes.js'
 import { chacha20poly1305 } from '@noble/ciphers/chacha.js'
-import { x25519 } from '@noble/curves/ed25519.js'
-import { p256, p384 } from '@noble/curves/nist.js'
 import { expand, extract } from '@noble/hashes/hkdf.js'
 import { hmac } from '@noble/hashes/hmac.js'
-import { randomBytes } from '@noble/hashes/utils.js'
 import { TlsError } from '../errors.js'
+import { type NobleCurves, nobleCurves, randomSecretKey } from './curves.js'
 import type { AeadName, HashAlgorithm, HashName, HashState, NamedGroupName, SyncAeadAlgorithm, SyncCryptoProvider, SyncKeyShare } from './provider.js'
 import { type NobleHash, nobleHash } from './noble-hashes.js'
-import { sign, verify } from './signatures.js'
+import { checkedRandomBytes, type RandomBytes, runtimeRandomBytes } from './random.js'
+import { createSigner, verify } from './signatures.js'
 
 type NobleState = ReturnType<NobleHash['create']>
 
@@ -68,7 +67,13 @@ const aeadAlgorithms: Record<AeadName, SyncAeadAlgorithm> = {
   'CHACHA20-POLY1305': aeadAlgorithm('CHACHA20-POLY1305', 32, chacha20poly1305),
 }
 
-function x25519Share(secret: Uint8Array = x25519.utils.randomSecretKey()): SyncKeyShare {
+/** A secret scalar for `group` from `randomBytes`, or the fixed one given (test vectors). */
+type SecretSource = Uint8Array | RandomBytes
+
+function x25519Share(curves: NobleCurves, source: SecretSource): SyncKeyShare {
+  const { x25519 } = curves
+  // RFC 7748 section 5: any 32 random bytes are a secret (clamped when used).
+  const secret = typeof source === 'function' ? source(32) : source
   return {
     group: 'x25519',
     publicKey: x25519.getPublicKey(secret),
@@ -87,10 +92,10 @@ function x25519Share(secret: Uint8Array = x25519.utils.randomSecretKey()): SyncK
   }
 }
 
-function nistShare(group: 'secp256r1' | 'secp384r1', fixedSecret?: Uint8Array): SyncKeyShare {
-  const curve = group === 'secp256r1' ? p256 : p384
+function nistShare(curves: NobleCurves, group: 'secp256r1' | 'secp384r1', source: SecretSource): SyncKeyShare {
+  const curve = group === 'secp256r1' ? curves.p256 : curves.p384
   const coordinate = group === 'secp256r1' ? 32 : 48
-  const secret = fixedSecret ?? curve.utils.randomSecretKey()
+  const secret = typeof source === 'function' ? randomSecretKey(curve, source) : source
   return {
     group,
     publicKey: curve.getPublicKey(secret, false),
@@ -110,29 +115,51 @@ function nistShare(group: 'secp256r1' | 'secp384r1', fixedSecret?: Uint8Array): 
 /** Whether this runtime is likely to run AES in hardware; noble's AES is pure JS, so never. */
 const hasHardwareAes = false
 
-export const nobleProvider: SyncCryptoProvider = {
-  name: 'noble',
-  hasHardwareAes,
-  randomBytes: (n) => randomBytes(n),
-  hash: (name) => hashAlgorithms[name],
-  hmac: (hash, key, data) => hmac(nobleHash(hash), key, data),
-  hkdfExtract: (hash, salt, ikm) => extract(nobleHash(hash), ikm, salt),
-  hkdfExpand(hash, prk, info, length) {
-    // RFC 5869 section 2.3: L <= 255 * HashLen; a longer request is our bug, not the peer's.
-    const limit = 255 * nobleHash(hash).outputLen
-    if (!Number.isInteger(length) || length < 0 || length > limit) throw new TlsError('internal_error', `HKDF-Expand length ${length} is outside 0..${limit}`)
-    return expand(nobleHash(hash), prk, info, length)
-  },
-  aead: (name) => aeadAlgorithms[name],
-  generateKeyShare(group: NamedGroupName, privateKey?: Uint8Array) {
-    switch (group) {
-      case 'x25519':
-        return x25519Share(privateKey)
-      case 'secp256r1':
-      case 'secp384r1':
-        return nistShare(group, privateKey)
-    }
-  },
-  sign,
-  verify,
+/** Options of createNobleProvider. */
+export interface NobleProviderOptions {
+  /**
+   * The one source of randomness: key shares, hello randoms, salts, blinding, tickets, everything. It must be
+   * cryptographically secure. Default: the runtime's crypto.getRandomValues (an engine without `crypto`, such as
+   * QuickJS, passes its own).
+   */
+  randomBytes?: RandomBytes
 }
+
+/**
+ * A noble provider (pure JavaScript, synchronous) whose every random byte comes from `randomBytes`, including
+ * the blinding inside the elliptic-curve and RSA arithmetic: nothing reads crypto.getRandomValues behind it.
+ */
+export function createNobleProvider(options: NobleProviderOptions = {}): SyncCryptoProvider {
+  const randomBytes = options.randomBytes === undefined ? runtimeRandomBytes : checkedRandomBytes(options.randomBytes)
+  const curves = nobleCurves(randomBytes)
+  return {
+    name: 'noble',
+    hasHardwareAes,
+    randomBytes,
+    hash: (name) => hashAlgorithms[name],
+    hmac: (hash, key, data) => hmac(nobleHash(hash), key, data),
+    hkdfExtract: (hash, salt, ikm) => extract(nobleHash(hash), ikm, salt),
+    hkdfExpand(hash, prk, info, length) {
+      // RFC 5869 section 2.3: L <= 255 * HashLen; a longer request is our bug, not the peer's.
+      const limit = 255 * nobleHash(hash).outputLen
+      if (!Number.isInteger(length) || length < 0 || length > limit) throw new TlsError('internal_error', `HKDF-Expand length ${length} is outside 0..${limit}`)
+      return expand(nobleHash(hash), prk, info, length)
+    },
+    aead: (name) => aeadAlgorithms[name],
+    generateKeyShare(group: NamedGroupName, privateKey?: Uint8Array) {
+      const source = privateKey ?? randomBytes
+      switch (group) {
+        case 'x25519':
+          return x25519Share(curves, source)
+        case 'secp256r1':
+        case 'secp384r1':
+          return nistShare(curves, group, source)
+      }
+    },
+    sign: createSigner(curves, randomBytes),
+    verify,
+  }
+}
+
+/** The default provider: noble, with randomness from the runtime's crypto.getRandomValues (a clear error where there is none). */
+export const nobleProvider: SyncCryptoProvider = createNobleProvider()

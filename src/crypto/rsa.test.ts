@@ -18,6 +18,8 @@ import {
   type RsaPrivateKey,
 } from './rsa.js'
 
+const random = (length: number) => new Uint8Array(nodeCrypto.randomBytes(length))
+
 function rsaKey(bits: number, publicExponent = 65537): RsaPrivateKey {
   const { privateKey } = nodeCrypto.generateKeyPairSync('rsa', { modulusLength: bits, publicExponent })
   const key: PrivateKey = importPrivateKey(privateKey.export({ format: 'pem', type: 'pkcs8' }) as string)
@@ -90,7 +92,7 @@ describe('limits', () => {
 
   it('verification with an out-of-limits key is false, and a signature not below n is refused', () => {
     const key = rsaKey(2048)
-    const sig = rsaPkcs1Sign(key, 'SHA-256', message)
+    const sig = rsaPkcs1Sign(key, 'SHA-256', message, random)
     expect(rsaPkcs1Verify(key, 'SHA-256', message, sig)).toBe(true)
     expect(rsaPkcs1Verify({ n: key.n, e: 2n }, 'SHA-256', message, sig)).toBe(false)
     expect(rsaPkcs1Verify(key, 'SHA-256', message, bigIntToBytes(key.n, 256)!)).toBe(false)
@@ -110,8 +112,8 @@ describe('limits', () => {
 
   it('PSS round-trips with a modulus whose bit length is 1 mod 8 (emLen = k - 1)', () => {
     const key = rsaKey(2049)
-    for (const salt of [0, 32, 64]) expect(rsaPssVerify(key, 'SHA-512', salt, message, rsaPssSign(key, 'SHA-512', salt, message))).toBe(true)
-    expect(rsaPssVerify(key, 'SHA-512', 32, message, rsaPssSign(key, 'SHA-512', 33, message))).toBe(false)
+    for (const salt of [0, 32, 64]) expect(rsaPssVerify(key, 'SHA-512', salt, message, rsaPssSign(key, 'SHA-512', salt, message, random))).toBe(true)
+    expect(rsaPssVerify(key, 'SHA-512', 32, message, rsaPssSign(key, 'SHA-512', 33, message, random))).toBe(false)
   })
 })
 
@@ -119,19 +121,19 @@ describe('signing protections', () => {
   it('refuses to release a signature from an inconsistent key (the fault check)', () => {
     const key = rsaKey(2048)
     const broken: RsaPrivateKey = { ...key, dp: key.dp ^ 2n }
-    expect(() => rsaPkcs1Sign(broken, 'SHA-256', message)).toThrow(TlsError)
-    expect(() => rsaPkcs1Sign(broken, 'SHA-256', message)).toThrow(/own verification/)
+    expect(() => rsaPkcs1Sign(broken, 'SHA-256', message, random)).toThrow(TlsError)
+    expect(() => rsaPkcs1Sign(broken, 'SHA-256', message, random)).toThrow(/own verification/)
   })
 
   it('blinding: two PSS signatures differ, two PKCS#1 signatures are equal (deterministic scheme, blinded computation)', () => {
     const key = rsaKey(2048)
-    expect(rsaPkcs1Sign(key, 'SHA-384', message)).toEqual(rsaPkcs1Sign(key, 'SHA-384', message))
-    expect(rsaPssSign(key, 'SHA-384', 48, message)).not.toEqual(rsaPssSign(key, 'SHA-384', 48, message))
+    expect(rsaPkcs1Sign(key, 'SHA-384', message, random)).toEqual(rsaPkcs1Sign(key, 'SHA-384', message, random))
+    expect(rsaPssSign(key, 'SHA-384', 48, message, random)).not.toEqual(rsaPssSign(key, 'SHA-384', 48, message, random))
   })
 
   it('refuses to sign with a key outside the limits', () => {
     const key = rsaKey(2048)
-    expect(() => rsaPkcs1Sign({ ...key, e: 65536n }, 'SHA-256', message)).toThrow(TlsError)
+    expect(() => rsaPkcs1Sign({ ...key, e: 65536n }, 'SHA-256', message, random)).toThrow(TlsError)
   })
 })
 
@@ -148,9 +150,9 @@ describe('speed', () => {
     const results: Record<number, { verify: number; sign: number }> = {}
     for (const bits of [2048, 3072, 4096]) {
       const key = rsaKey(bits)
-      const sig = rsaPssSign(key, 'SHA-256', 32, message)
+      const sig = rsaPssSign(key, 'SHA-256', 32, message, random)
       const verify = averageMs(50, () => rsaPssVerify(key, 'SHA-256', 32, message, sig))
-      const sign = averageMs(bits === 2048 ? 20 : 5, () => rsaPssSign(key, 'SHA-256', 32, message))
+      const sign = averageMs(bits === 2048 ? 20 : 5, () => rsaPssSign(key, 'SHA-256', 32, message, random))
       results[bits] = { verify, sign }
       lines.push(`RSA-${bits}: verify ${verify.toFixed(3)} ms, sign (CRT, blinded, fault-checked) ${sign.toFixed(2)} ms`)
     }

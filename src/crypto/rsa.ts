@@ -1,8 +1,8 @@
 // RSA signatures on BigInt (RFC 8017): RSASSA-PKCS1-v1_5 and RSASSA-PSS with MGF1, CRT signing with blinding.
-import { randomBytes } from '@noble/hashes/utils.js'
 import { TlsError } from '../errors.js'
 import { nobleHash } from './noble-hashes.js'
 import type { HashName, PrivateKey } from './provider.js'
+import type { RandomBytes } from './random.js'
 import { concat, constantTimeEqual } from '../bytes.js'
 
 /** The public half of an RSA key, as both PublicKey and PrivateKey carry it. */
@@ -102,8 +102,8 @@ export function modInverse(a: bigint, m: bigint): bigint | undefined {
   return ((s0 % m) + m) % m
 }
 
-/** A uniformly random integer in [2, bound) with `bound` > 2. */
-function randomBelow(bound: bigint): bigint {
+/** A random integer in [2, bound) with `bound` > 2 (64 extra bits make the modulo bias negligible). */
+function randomBelow(bound: bigint, randomBytes: RandomBytes): bigint {
   const bytes = Math.ceil(bitLength(bound) / 8) + 8
   return (bytesToBigInt(randomBytes(bytes)) % (bound - 2n)) + 2n
 }
@@ -138,7 +138,7 @@ function rsaPublic(key: RsaPublicKey, signature: Uint8Array): bigint | undefined
 }
 
 /** d' = d + k·(p−1) for a random 64-bit k: the same result, a different exponent every time. */
-function blindExponent(d: bigint, primeMinusOne: bigint): bigint {
+function blindExponent(d: bigint, primeMinusOne: bigint, randomBytes: RandomBytes): bigint {
   return d + bytesToBigInt(randomBytes(8)) * primeMinusOne
 }
 
@@ -146,27 +146,27 @@ function blindExponent(d: bigint, primeMinusOne: bigint): bigint {
  * RSASP1 with the Chinese remainder theorem, message blinding (m·r^e) and exponent blinding;
  * the result is checked with the public key before it leaves, so a fault never leaks a prime.
  */
-function rsaPrivate(key: RsaPrivateKey, m: bigint): bigint {
+function rsaPrivate(key: RsaPrivateKey, m: bigint, randomBytes: RandomBytes): bigint {
   const problem = rsaPublicKeyProblem(key)
   if (problem !== undefined) throw new TlsError('internal_error', `cannot sign with this key: ${problem}`)
   const { n, e, p, q, dp, dq, qi } = key
   let r: bigint
   let rInverse: bigint | undefined
   do {
-    r = randomBelow(n)
+    r = randomBelow(n, randomBytes)
     rInverse = modInverse(r, n)
   } while (rInverse === undefined)
   const blinded = (m * modPow(r, e, n)) % n
-  const s1 = modPow(blinded % p, blindExponent(dp, p - 1n), p)
-  const s2 = modPow(blinded % q, blindExponent(dq, q - 1n), q)
+  const s1 = modPow(blinded % p, blindExponent(dp, p - 1n, randomBytes), p)
+  const s2 = modPow(blinded % q, blindExponent(dq, q - 1n, randomBytes), q)
   const h = (((s1 - s2) % p) + p) % p
   const s = (((s2 + ((qi * h) % p) * q) % n) * rInverse) % n
   if (modPow(s, e, n) !== m) throw new TlsError('internal_error', 'RSA signature failed its own verification (a fault, or an inconsistent private key)')
   return s
 }
 
-function signRepresentative(key: RsaPrivateKey, encodedMessage: Uint8Array): Uint8Array {
-  return fixedBytes(rsaPrivate(key, bytesToBigInt(encodedMessage)), modulusLength(key))
+function signRepresentative(key: RsaPrivateKey, encodedMessage: Uint8Array, randomBytes: RandomBytes): Uint8Array {
+  return fixedBytes(rsaPrivate(key, bytesToBigInt(encodedMessage), randomBytes), modulusLength(key))
 }
 
 // ---- EMSA-PKCS1-v1_5 (RFC 8017 section 9.2) ----
@@ -202,11 +202,11 @@ export function rsaPkcs1Verify(key: RsaPublicKey, hash: HashName, message: Uint8
   return em !== undefined && expected !== undefined && constantTimeEqual(em, expected)
 }
 
-/** RSASSA-PKCS1-V1_5-SIGN. */
-export function rsaPkcs1Sign(key: RsaPrivateKey, hash: HashName, message: Uint8Array): Uint8Array {
+/** RSASSA-PKCS1-V1_5-SIGN; `randomBytes` blinds the computation (the signature itself is deterministic). */
+export function rsaPkcs1Sign(key: RsaPrivateKey, hash: HashName, message: Uint8Array, randomBytes: RandomBytes): Uint8Array {
   const em = emsaPkcs1v15Encode(hash, message, modulusLength(key))
   if (!em) throw new TlsError('internal_error', `RSA key is too short for PKCS#1 v1.5 with ${hash}`)
-  return signRepresentative(key, em)
+  return signRepresentative(key, em, randomBytes)
 }
 
 // ---- EMSA-PSS (RFC 8017 section 9.1) ----
@@ -244,7 +244,7 @@ function topByteMask(emBits: number, emLen: number): number {
 }
 
 /** EMSA-PSS-ENCODE with a fresh random salt of `saltLength` bytes. */
-function emsaPssEncode(key: RsaPublicKey, hash: HashName, saltLength: number, message: Uint8Array): Uint8Array {
+function emsaPssEncode(key: RsaPublicKey, hash: HashName, saltLength: number, message: Uint8Array, randomBytes: RandomBytes): Uint8Array {
   const { emBits, emLen, hLen, fits } = pssLengths(key, hash, saltLength)
   if (!fits) throw new TlsError('internal_error', `RSA key is too short for PSS with ${hash} and a ${saltLength}-byte salt`)
   const salt = randomBytes(saltLength)
@@ -283,7 +283,7 @@ export function rsaPssVerify(key: RsaPublicKey, hash: HashName, saltLength: numb
   return em !== undefined && emsaPssVerify(key, hash, saltLength, message, em)
 }
 
-/** RSASSA-PSS-SIGN with MGF1 over the same hash and a random salt of `saltLength` bytes. */
-export function rsaPssSign(key: RsaPrivateKey, hash: HashName, saltLength: number, message: Uint8Array): Uint8Array {
-  return signRepresentative(key, emsaPssEncode(key, hash, saltLength, message))
+/** RSASSA-PSS-SIGN with MGF1 over the same hash; `randomBytes` gives the salt of `saltLength` bytes and the blinding. */
+export function rsaPssSign(key: RsaPrivateKey, hash: HashName, saltLength: number, message: Uint8Array, randomBytes: RandomBytes): Uint8Array {
+  return signRepresentative(key, emsaPssEncode(key, hash, saltLength, message, randomBytes), randomBytes)
 }

@@ -11,7 +11,11 @@ import { exportSpki, importPrivateKey } from './keys.js'
 import { pemEncode } from './pem.js'
 import type { PrivateKey, PublicKey, SignatureAlgorithm } from './provider.js'
 import { SUPPORTED_SIGNATURE_SCHEMES, SignatureScheme, signatureAlgorithmForScheme, signatureSchemeName } from './schemes.js'
-import { sign, verify } from './signatures.js'
+import { nobleCurves } from './curves.js'
+import { createSigner, verify } from './signatures.js'
+
+const random = (length: number) => new Uint8Array(nodeCrypto.randomBytes(length))
+const sign = createSigner(nobleCurves(random), random)
 
 let dir: string
 const keys: Record<string, PrivateKey> = {}

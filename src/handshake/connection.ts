@@ -6,7 +6,7 @@ import { ContentType, MAX_PLAINTEXT } from '../record/content.js'
 import { HANDSHAKE_HEADER_LENGTH, HandshakeReassembler } from '../record/handshake-reassembler.js'
 import type { RecordProtection } from '../record/protection.js'
 import { RecordLayer } from '../record/record-layer.js'
-import { type BinaryInput, concat, concatAll, toBytes } from '../bytes.js'
+import { type BytesLike, concat, concatAll, toBytes } from '../bytes.js'
 import { isPending } from '../pending.js'
 import { clientHandshake } from './client.js'
 import type { HandshakeMessageIn, Step, StepResult } from './flow.js'
@@ -139,11 +139,11 @@ export class Connection {
   }
 
   /**
-   * Feeds bytes from the network (any binary input; the caller may reuse its buffer once this returns).
+   * Feeds bytes from the network (any binary input, or a string as UTF-8; the caller may reuse its buffer once this returns).
    * Throws the TlsError that ended the connection (its alert is queued to send). While `busy`, the bytes
    * wait and are processed in order once the provider operation in flight settles.
    */
-  receive(data: BinaryInput): void {
+  receive(data: BytesLike): void {
     if (this.failure) throw this.failure
     const bytes = toBytes(data, 'receive()')
     // RFC 8446 6.1: whatever follows the peer's close_notify is ignored.
@@ -164,7 +164,7 @@ export class Connection {
    * Queues application data (binary, or a string sent as UTF-8); before the handshake completes it is held
    * and sent right after, in order.
    */
-  write(data: BinaryInput | string): void {
+  write(data: BytesLike): void {
     if (this.failure) throw this.failure
     if (this.sentCloseNotify) throw new TlsError('internal_error', 'write after close()', 'ERR_TLS_WRITE_AFTER_CLOSE')
     const bytes = toBytes(data, 'write()')

@@ -1,5 +1,5 @@
 // Strict decoding with asn1js and typed accessors over its blocks: any shape mismatch is a 'malformed' certificate.
-import * as asn1js from 'asn1js'
+import { asn1js } from '../crypto/asn1js.js'
 import { CertificateVerificationError } from '../errors.js'
 import { assertStrictDer, certificateDerLimits, type DerLimits } from './der-strict.js'
 

@@ -1,6 +1,6 @@
 // The X.501 Name of RFC 5280 section 4.1.2.4: raw DER for comparison, plus a printable form for messages.
 import { contentsOf, encodingOf, malformed, objectIdentifierOf, sequenceOf, setOf, UNIVERSAL, universalTagOf, type Block } from './asn1.js'
-import { toHex } from '../bytes.js'
+import { toHex, utf8 } from '../bytes.js'
 import { attributeShortNames } from './oids.js'
 
 export interface Name {
@@ -10,7 +10,7 @@ export interface Name {
   readonly text: string
 }
 
-const utf8Decoder = new TextDecoder('utf-8', { fatal: false })
+const utf8Decoder = utf8
 
 function decodeWide(bytes: Uint8Array, width: 2 | 4): string {
   let out = ''

@@ -1,0 +1,114 @@
+// The benchmark page: the same HTTP GET through the same tunnel with pure-tls, subtls and @reclaimprotocol/tls.
+import { loadX509FromPem, makeTLSClient, setCryptoImplementation } from '@reclaimprotocol/tls'
+import { webcryptoCrypto } from '@reclaimprotocol/tls/webcrypto'
+import { startTls, WebSocketReadQueue } from 'subtls'
+import { connectOverWebSocket, createDefaultContext } from '../../../src/index.js'
+
+setCryptoImplementation(webcryptoCrypto)
+
+export interface GetOptions {
+  /** ws://bridge/HOST:PORT */
+  url: string
+  serverName: string
+  caPem: string
+  path: string
+}
+
+/** How long the handshake took (connect included) and the whole GET; how many body-and-header bytes came. */
+export interface GetTiming {
+  handshakeMs: number
+  totalMs: number
+  bytes: number
+}
+
+const request = (options: GetOptions) => Uint8Array.from(`GET ${options.path} HTTP/1.0\r\nHost: ${options.serverName}\r\n\r\n`, (c) => c.charCodeAt(0))
+
+async function openWebSocket(url: string): Promise<WebSocket> {
+  const socket = new WebSocket(url)
+  socket.binaryType = 'arraybuffer'
+  await new Promise((resolve, reject) => {
+    socket.addEventListener('open', resolve, { once: true })
+    socket.addEventListener('error', reject, { once: true })
+  })
+  return socket
+}
+
+async function pureTls(options: GetOptions): Promise<GetTiming> {
+  const started = performance.now()
+  const context = createDefaultContext('server-auth', { ca: options.caPem })
+  const tls = await connectOverWebSocket({ url: options.url, serverName: options.serverName, context, api: 'WebSocket' })
+  const handshakeMs = performance.now() - started
+  const writer = tls.writable.getWriter()
+  await writer.write(request(options))
+  writer.releaseLock()
+  let bytes = 0
+  const reader = tls.readable.getReader()
+  for (let next = await reader.read(); !next.done; next = await reader.read()) bytes += next.value.length
+  return { handshakeMs, totalMs: performance.now() - started, bytes }
+}
+
+async function subtls(options: GetOptions): Promise<GetTiming> {
+  const started = performance.now()
+  const socket = await openWebSocket(options.url)
+  const queue = new WebSocketReadQueue(socket)
+  const { read, write } = await startTls(options.serverName, options.caPem, queue.read.bind(queue), socket.send.bind(socket))
+  // subtls finishes its handshake on the first read or write.
+  await write(request(options))
+  const handshakeMs = performance.now() - started
+  let bytes = 0
+  for (let chunk = await read(); chunk !== undefined; chunk = await read()) bytes += chunk.length
+  socket.close()
+  return { handshakeMs, totalMs: performance.now() - started, bytes }
+}
+
+async function reclaim(options: GetOptions): Promise<GetTiming> {
+  const started = performance.now()
+  const socket = await openWebSocket(options.url)
+  let bytes = 0
+  let handshakeMs = 0
+  let finish!: () => void
+  let fail!: (error: unknown) => void
+  const done = new Promise<void>((resolve, reject) => ((finish = resolve), (fail = reject)))
+  const tls = makeTLSClient({
+    host: options.serverName,
+    rootCAs: [loadX509FromPem(options.caPem)],
+    verifyServerCertificate: true,
+    write({ header, content }) {
+      const packet = new Uint8Array(header.length + content.length)
+      packet.set(header)
+      packet.set(content, header.length)
+      socket.send(packet)
+    },
+    onHandshake() {
+      handshakeMs = performance.now() - started
+      void tls.write(request(options))
+    },
+    onApplicationData: (plaintext) => void (bytes += plaintext.length),
+    onTlsEnd: (error) => (error ? fail(error) : finish()),
+  })
+  // Records are handled one after another, in arrival order.
+  let inOrder = Promise.resolve()
+  socket.addEventListener('message', (event) => {
+    inOrder = inOrder.then(() => tls.handleReceivedBytes(new Uint8Array(event.data as ArrayBuffer))).catch(fail)
+  })
+  socket.addEventListener('close', () => finish())
+  await tls.startHandshake()
+  await done
+  socket.close()
+  return { handshakeMs, totalMs: performance.now() - started, bytes }
+}
+
+const libraries: Record<string, (options: GetOptions) => Promise<GetTiming>> = { 'pure-tls (noble)': pureTls, subtls, '@reclaimprotocol/tls (webcrypto)': reclaim }
+
+/** `runs` GETs in a row with `library`; any failure is reported as its message. */
+async function repeat(library: string, options: GetOptions, runs: number): Promise<GetTiming[] | { error: string }> {
+  const timings: GetTiming[] = []
+  try {
+    for (let i = 0; i < runs; i++) timings.push(await libraries[library]!(options))
+    return timings
+  } catch (error) {
+    return { error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) }
+  }
+}
+
+Object.assign(globalThis, { pureTlsBench: { libraries: Object.keys(libraries), repeat } })
