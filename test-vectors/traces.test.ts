@@ -21,7 +21,7 @@ import {
 import { cipherSuiteByCode, isTls13Suite, type Tls13CipherSuite } from '../src/policy/suites.js'
 import { Transcript } from '../src/handshake/transcript.js'
 import { fieldValue, parseTraces, TraceParseError, traceRecords, type TraceRecord, type TraceScenario, type TraceStep } from './trace-parser.js'
-import { now } from '../test/helpers/sync.js'
+import { now, openedNow } from '../test/helpers/sync.js'
 
 const provider = nobleProvider
 const scenarios = parseTraces(readFileSync(new URL('./data/tls13-example-traces.txt', import.meta.url), 'utf8'))
@@ -514,7 +514,7 @@ for (const scenario of scenarios) {
         const header = record.record.subarray(0, 5)
         const fragment = record.record.subarray(5)
         const reader = new Tls13RecordProtection(provider, d.suite.aead, key, iv, { initialSequence: sequence })
-        const opened = now(reader.open(record.record[0] as ContentType, fragment, header))
+        const opened = openedNow(reader.open(record.record[0] as ContentType, fragment, header))
         expect(opened.type, 'inner content type').toBe(type)
         expect(toHex(opened.fragment), 'decrypted payload').toBe(toHex(record.payload))
         const padding = fragment.length - 16 - 1 - record.payload.length

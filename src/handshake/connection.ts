@@ -259,7 +259,7 @@ export class Connection {
       }
       const record = this.records.nextRecord()
       if (record === undefined) return
-      if (isPending(record)) return this.waitFor(record, (opened) => this.handleRecord(opened.type, opened.fragment))
+      if (isPending(record)) return this.waitFor(record, (opened) => opened && this.handleRecord(opened.type, opened.fragment))
       this.handleRecord(record.type, record.fragment)
     }
   }

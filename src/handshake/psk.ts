@@ -11,6 +11,7 @@ import { preSharedKeyClientHello, preSharedKeyServerHello, type PskIdentity } fr
 import { pskKeyExchangeModes } from './extensions/psk-key-exchange-modes.js'
 import { checkFinished, KeySchedule13, resumptionPsk } from './key-schedule.js'
 import { type ClientHello, encodeClientHello } from './messages/client-hello.js'
+import { HandshakeLimits } from './messages/limits.js'
 import { encodeNewSessionTicket, MAX_TICKET_LIFETIME_SECONDS } from './messages/new-session-ticket.js'
 import { truncatedClientHello, withPskBinders } from './messages/psk-binders.js'
 import type { ReceivedServerHello } from './messages/server-hello.js'
@@ -142,7 +143,8 @@ export function* checkForResumption(
   if (!hasExtension(hello.extensions, ExtensionType.psk_key_exchange_modes))
     throw new TlsError('missing_extension', 'the ClientHello offers pre_shared_key without psk_key_exchange_modes')
   if (!clientAcceptsTickets(hello)) return undefined
-  for (const [identityIndex, identity] of offered.identities.entries()) {
+  // Each identity costs a ticket decryption: only the first few are tried (a client offers its best first).
+  for (const [identityIndex, identity] of offered.identities.slice(0, HandshakeLimits.maxPskIdentitiesTried).entries()) {
     const state = yield* settle(config.ticketSealer.open(identity.identity))
     if (!state || !ticketFits(config, state, identity, suite, serverName)) continue
     const schedule = new KeySchedule13(config.provider, suite.hash, state.psk)

@@ -1,7 +1,7 @@
 // The TLS 1.2 server (RFC 5246 7.3, RFC 8422): ECDHE + AEAD only, EMS by policy, the downgrade sentinel, no renegotiation.
-import type { KeyShare, NamedGroupName } from '../crypto/provider.js'
-import { TlsError } from '../errors.js'
-import { checkExtendedMasterSecret, chooseAlpn, chooseCipherSuite, chooseGroup12 } from '../policy/decisions.js'
+import type { CurveName, KeyShare, NamedGroupName, PublicKey } from '../crypto/provider.js'
+import { TlsError, TlsPolicyError } from '../errors.js'
+import { checkExtendedMasterSecret, chooseAlpn, chooseCipherSuite, chooseGroup12, suitesFor } from '../policy/decisions.js'
 import { TLS12, TLS13 } from '../policy/defaults.js'
 import { settle } from '../pending.js'
 import { checkPeerSignature, chooseCertificate, type ChosenCertificate, keyFitsSuite, signWith, verifyPeerCertificates } from './authentication.js'
@@ -85,26 +85,21 @@ class ServerHandshakeState12 extends HandshakeState {
     // RFC 5246 7.4.1.4.1: without signature_algorithms only SHA-1 is implied, which we refuse.
     if (!schemes) throw new TlsError('handshake_failure', 'a TLS 1.2 ClientHello without signature_algorithms implies SHA-1 signatures, which are refused')
     const serverName = requestedServerName(hello.extensions)
-    const certificateFor = (suite: Tls12CipherSuite) =>
-      chooseCertificate(this.config, schemes, TLS12, (c) => keyFitsSuite(c.key.publicKey, suite), serverName)
-    const usable = (code: number) => {
-      try {
-        certificateFor(cipherSuiteByCode(code) as Tls12CipherSuite)
-        return true
-      } catch {
-        return false
-      }
-    }
-    const suite = cipherSuiteByCode(chooseCipherSuite(policy, TLS12, hello.cipherSuites, usable)) as Tls12CipherSuite
     // RFC 8422 4: without supported_groups the client is taken to support what we do.
     const offeredGroups = readExtension(hello.extensions, supportedGroups)
+    const clientCurves = offeredGroups && new Set(offeredGroups)
+    const certificateFor = (suite: Tls12CipherSuite) =>
+      chooseCertificate(this.config, schemes, TLS12, (c) => keyFitsSuite(c.key.publicKey, suite) && curveAccepted(c.key.publicKey, clientCurves), serverName)
+    // The key exchange first: with no group in common, no certificate question matters.
     const groups = offeredGroups ? offeredGroups.map(providerGroupName).filter((g): g is NamedGroupName => g !== undefined) : [...policy.groups]
+    const group = chooseGroup12(policy, groups, offeredGroups?.map(namedGroupName))
+    const suite = this.chooseSuite(certificateFor, clientCurves)
     const extendedMasterSecret = hasExtension(hello.extensions, ExtensionType.extended_master_secret)
     checkExtendedMasterSecret(policy, extendedMasterSecret)
     const random = this.config.provider.randomBytes(32)
     return {
       suite,
-      group: chooseGroup12(policy, groups, offeredGroups?.map(namedGroupName)),
+      group,
       certificate: certificateFor(suite),
       extendedMasterSecret,
       alpnProtocol: chooseAlpn(policy, readExtension(hello.extensions, alpnProtocols)),
@@ -112,6 +107,34 @@ class ServerHandshakeState12 extends HandshakeState {
       // RFC 8446 4.1.3: a server able to do TLS 1.3 marks a TLS 1.2 answer so a downgraded client notices.
       serverRandom: policy.maxVersion === TLS13 ? withDowngradeSentinel(random, 'tls12') : random,
     }
+  }
+
+  /**
+   * Our most preferred suite the client offered that one of our certificates can authenticate for this client.
+   * When suites are in common but no certificate will do, the refusal names the reason: no certificate of the
+   * suites' kind ('cipher suites'), an ECDSA curve the client did not list ('groups'), or no signature scheme the
+   * client accepts fits our key ('signature schemes').
+   */
+  private chooseSuite(certificateFor: (suite: Tls12CipherSuite) => ChosenCertificate, clientCurves: ReadonlySet<number> | undefined): Tls12CipherSuite {
+    const { policy, certificates } = this.config
+    const offered = this.hello.cipherSuites
+    const inCommon = suitesFor(policy, TLS12).filter((code) => offered.includes(code)).map((code) => cipherSuiteByCode(code) as Tls12CipherSuite)
+    let schemeRefusal: unknown
+    for (const suite of inCommon) {
+      try {
+        certificateFor(suite)
+        return suite
+      } catch (refusal) {
+        if (refusal instanceof TlsPolicyError) schemeRefusal ??= refusal
+      }
+    }
+    const ofKind = certificates.filter((c) => inCommon.some((suite) => keyFitsSuite(c.key.publicKey, suite)))
+    if (ofKind.length === 0) return cipherSuiteByCode(chooseCipherSuite(policy, TLS12, offered, () => false)) as Tls12CipherSuite
+    if (!ofKind.some((c) => curveAccepted(c.key.publicKey, clientCurves))) {
+      const ours = [...new Set(ofKind.map((c) => (c.key.publicKey.type === 'ec' ? c.key.publicKey.curve : '')))].join(', ')
+      throw new TlsPolicyError('groups', 'handshake_failure', [...(clientCurves ?? [])].map(namedGroupName).join(', '), `the curve of our ECDSA certificate (${ours})`)
+    }
+    throw schemeRefusal ?? new TlsError('handshake_failure', 'no certificate of ours suits this handshake')
   }
 
   /** ServerHello, Certificate, ServerKeyExchange, [CertificateRequest], ServerHelloDone. */
@@ -205,4 +228,12 @@ class ServerHandshakeState12 extends HandshakeState {
 /** Runs the TLS 1.2 server from a ClientHello it settled on TLS 1.2 for. */
 export function* serverHandshake12(session: HandshakeSession, transcript: Transcript, hello: ClientHello, clientHelloRaw: Uint8Array): Step {
   yield* new ServerHandshakeState12(session, transcript, hello).handshake(clientHelloRaw)
+}
+
+/** The named group of each ECDSA curve we sign with (RFC 8422 5.1.1). */
+const CURVE_GROUP: Record<CurveName, number> = { 'P-256': namedGroupCode('secp256r1'), 'P-384': namedGroupCode('secp384r1') }
+
+/** RFC 8422 5.1, 5.3: an ECDSA certificate's curve must be one the client listed (any, when it listed none). */
+function curveAccepted(key: PublicKey, clientCurves: ReadonlySet<number> | undefined): boolean {
+  return key.type !== 'ec' || clientCurves === undefined || clientCurves.has(CURVE_GROUP[key.curve])
 }

@@ -2,13 +2,14 @@
 import type { KeyShare, NamedGroupName } from '../crypto/provider.js'
 import { TlsError } from '../errors.js'
 import { chooseAlpn, chooseCipherSuite, chooseGroup } from '../policy/decisions.js'
-import { TLS12, TLS13 } from '../policy/defaults.js'
+import { LIMITS, TLS12, TLS13 } from '../policy/defaults.js'
+import { EarlyDataSkip, PlaintextProtection } from '../record/protection.js'
 import { settle } from '../pending.js'
 import { certificateVerifyContent, checkPeerSignature, chooseCertificate, type ChosenCertificate, signWith, verifyPeerCertificates } from './authentication.js'
 import { Established13 } from './established13.js'
 import { HandshakeState } from './handshake-state.js'
 import { alpnProtocols, alpnSelected } from './extensions/alpn.js'
-import { encodeExtension, type Extension, readExtension, requireExtension } from './extensions/extension.js'
+import { encodeExtension, type Extension, hasExtension, readExtension, requireExtension } from './extensions/extension.js'
 import { keyShareClientHello, type KeyShareEntry, keyShareHelloRetryRequest, keyShareServerHello } from './extensions/key-share.js'
 import { preSharedKeyServerHello } from './extensions/pre-shared-key.js'
 import { requestedServerName, serverNameAck } from './extensions/server-name.js'
@@ -25,7 +26,7 @@ import { type ClientHello, decodeClientHello } from './messages/client-hello.js'
 import { encodeEncryptedExtensions } from './messages/encrypted-extensions.js'
 import { encodeHelloRetryRequest, encodeServerHello } from './messages/server-hello.js'
 import { checkForResumption, clientAcceptsTickets, newSessionTicket, type Resumption } from './psk.js'
-import { HandshakeType, namedGroupCode, namedGroupName, providerGroupName } from './registry.js'
+import { ExtensionType, HandshakeType, namedGroupCode, namedGroupName, providerGroupName } from './registry.js'
 import type { ConnectionInfo, HandshakeSession } from './session.js'
 import { cipherSuiteByCode, type Tls13CipherSuite } from '../policy/suites.js'
 import { checkSecondClientHello } from './second-client-hello.js'
@@ -61,10 +62,14 @@ class ServerHandshakeState13 extends HandshakeState {
   private requestedClientCertificate = false
   /** The ticket we resume from (RFC 8446 2.2), or undefined in a full handshake. */
   private resumption: Resumption | undefined
+  /** The client sent 0-RTT data with its first ClientHello, which we never accept: what we may discard of it. */
+  private readonly earlyData: EarlyDataSkip | undefined
 
   constructor(session: HandshakeSession, transcript: Transcript, hello: ClientHello) {
     super(session, transcript)
     this.hello = hello
+    // RFC 8446 4.2.10: we ignore the extension (our EncryptedExtensions never accept it) and skip the data.
+    this.earlyData = hasExtension(hello.extensions, ExtensionType.early_data) ? new EarlyDataSkip(LIMITS.maxEarlyDataSkipped) : undefined
   }
 
   *handshake(clientHelloRaw: Uint8Array): Step {
@@ -131,6 +136,8 @@ class ServerHandshakeState13 extends HandshakeState {
     })
     this.sendAndHash(retry)
     this.sendCompatibilityChangeCipherSpec()
+    // Until the second ClientHello, the client's rejected 0-RTT records (encrypted, as application_data) are dropped.
+    if (this.earlyData) this.session.setReadProtection(new PlaintextProtection(TLS12, this.earlyData))
 
     const message = yield* expectMessage(HandshakeType.client_hello)
     const second = decodeClientHello(message.body)
@@ -192,7 +199,9 @@ class ServerHandshakeState13 extends HandshakeState {
     logSecret(this.config, 'SERVER_HANDSHAKE_TRAFFIC_SECRET', this.hello.random, this.serverHandshakeSecret)
     this.session.setWriteProtection(protectionFor(provider, parameters.suite, this.serverHandshakeSecret))
     // A client that refuses our ServerHello has no keys yet: its alert arrives unprotected.
-    this.session.setReadProtection(protectionFor(provider, parameters.suite, this.clientHandshakeSecret, { acceptPlaintextAlerts: true }))
+    // After a HelloRetryRequest no 0-RTT data may follow (the second ClientHello cannot offer it): nothing is skipped.
+    const earlyData = this.helloRetried ? undefined : this.earlyData
+    this.session.setReadProtection(protectionFor(provider, parameters.suite, this.clientHandshakeSecret, { acceptPlaintextAlerts: true, earlyData }))
   }
 
   /** EncryptedExtensions and, when the policy asks for client certificates and we do not resume, CertificateRequest. */

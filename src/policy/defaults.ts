@@ -49,6 +49,12 @@ export const LIMITS = {
   maxStoredTickets: 8,
   /** NewSessionTickets a connection accepts at all; one more is unexpected_message. */
   maxTicketsPerConnection: 1024,
+  /**
+   * Bytes of records a server discards from a client whose 0-RTT data it does not accept (RFC 8446 4.2.10): the
+   * encrypted records before its second ClientHello after a HelloRetryRequest, or those that fail to decrypt under
+   * the handshake key before the first that does. Past it, such a record is refused as usual.
+   */
+  maxEarlyDataSkipped: 65_536,
   /** Post-handshake handshake messages completed by one record; one more is unexpected_message. */
   maxPostHandshakeMessagesPerRecord: 32,
   /**

@@ -50,13 +50,17 @@ export abstract class AeadProtection implements RecordProtection {
   }
 
   abstract seal(type: ContentType, fragment: Uint8Array): MaybePromise<Uint8Array>
-  abstract open(type: ContentType, fragment: Uint8Array, header: Uint8Array): MaybePromise<OpenedRecord>
+  abstract open(type: ContentType, fragment: Uint8Array, header: Uint8Array): MaybePromise<OpenedRecord | undefined>
 
   /** Decrypts and authenticates under the nonce the subclass just prepared, or fails with bad_record_mac (RFC 8446 5.2, RFC 5246 6.2.3.3). */
   protected decrypt(ciphertext: Uint8Array, additionalData: Uint8Array): MaybePromise<Uint8Array> {
-    if (ciphertext.length < AEAD_TAG_LENGTH) return authenticated(null)
-    const plaintext = this.key.open(this.nonce, ciphertext, additionalData)
+    const plaintext = this.tryDecrypt(ciphertext, additionalData)
     return isPending(plaintext) ? plaintext.then(authenticated) : authenticated(plaintext)
+  }
+
+  /** The plaintext, or null when the record does not authenticate under this key. */
+  protected tryDecrypt(ciphertext: Uint8Array, additionalData: Uint8Array): MaybePromise<Uint8Array | null> {
+    return ciphertext.length < AEAD_TAG_LENGTH ? null : this.key.open(this.nonce, ciphertext, additionalData)
   }
 
   /**

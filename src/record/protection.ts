@@ -28,9 +28,27 @@ export interface RecordProtection {
   seal(type: ContentType, fragment: Uint8Array): MaybePromise<Uint8Array>
   /**
    * Removes the protection of one record; a TlsError (bad_record_mac, record_overflow, ...) when it cannot,
-   * thrown or as the rejection of the promise an asynchronous AEAD makes. Records are opened one at a time.
+   * thrown or as the rejection of the promise an asynchronous AEAD makes; undefined for a record it discards
+   * (rejected 0-RTT data, RFC 8446 4.2.10). Records are opened one at a time.
    */
-  open(type: ContentType, fragment: Uint8Array, header: Uint8Array): MaybePromise<OpenedRecord>
+  open(type: ContentType, fragment: Uint8Array, header: Uint8Array): MaybePromise<OpenedRecord | undefined>
+}
+
+/**
+ * How much of a client's 0-RTT data a server that does not accept it may discard (RFC 8446 4.2.10): the
+ * record bytes skipped in all, counted across the records that fail to decrypt (or arrive encrypted before
+ * the second ClientHello). Past it, the next such record is refused as usual.
+ */
+export class EarlyDataSkip {
+  private skipped = 0
+  constructor(readonly limit: number) {}
+
+  /** Counts `bytes` more as skipped; false once that would pass the limit. */
+  skip(bytes: number): boolean {
+    if (this.skipped + bytes > this.limit) return false
+    this.skipped += bytes
+    return true
+  }
 }
 
 /** The `plaintext` protection of the initial epoch: records carry TLSPlaintext as is (RFC 8446 5.1). */
@@ -39,8 +57,15 @@ export class PlaintextProtection implements RecordProtection {
   readonly recordsProtected = 0
   readonly confidentialityLimit = Infinity
 
-  /** `recordVersion` is what sealed records carry: 0x0303, or 0x0301 for an initial ClientHello (RFC 8446 5.1). */
-  constructor(readonly recordVersion: number = TLS12) {}
+  /**
+   * `recordVersion` is what sealed records carry: 0x0303, or 0x0301 for an initial ClientHello (RFC 8446 5.1).
+   * With `earlyData`, encrypted records (a rejected client's 0-RTT data, before its second ClientHello) are
+   * discarded within that budget instead of refused.
+   */
+  constructor(
+    readonly recordVersion: number = TLS12,
+    private readonly earlyData?: EarlyDataSkip,
+  ) {}
 
   seal(type: ContentType, fragment: Uint8Array): Uint8Array {
     if (type === ContentType.application_data) throw new TlsError('internal_error', 'application data must not be sent before keys are established')
@@ -51,8 +76,11 @@ export class PlaintextProtection implements RecordProtection {
     return record
   }
 
-  open(type: ContentType, fragment: Uint8Array): OpenedRecord {
-    if (type === ContentType.application_data) throw new TlsError('unexpected_message', 'unprotected application data record')
+  open(type: ContentType, fragment: Uint8Array): OpenedRecord | undefined {
+    if (type === ContentType.application_data) {
+      if (this.earlyData?.skip(RECORD_HEADER_LENGTH + fragment.length)) return undefined
+      throw new TlsError('unexpected_message', 'unprotected application data record')
+    }
     if (fragment.length > MAX_PLAINTEXT) throw new TlsError('record_overflow', `plaintext record of ${fragment.length} bytes exceeds 2^14`)
     return { type, fragment }
   }

@@ -52,14 +52,17 @@ export class RecordLayer {
    * Pull one record, act on it (perhaps changing the read protection), then pull the next.
    * A change_cipher_spec record is delivered only as the single byte 1.
    */
-  nextRecord(): OpenedRecord | PromiseLike<OpenedRecord> | undefined {
+  nextRecord(): OpenedRecord | PromiseLike<OpenedRecord | undefined> | undefined {
     if (this.failure !== undefined) throw this.failure
     try {
-      const raw = this.deframer.next()
-      if (raw === undefined) return undefined
-      const record = this.readProtection.open(raw.type, raw.fragment, raw.header)
-      if (isPending(record)) return record.then(checkDeliveredRecord, (error: unknown) => this.fail(error))
-      return checkDeliveredRecord(record)
+      for (;;) {
+        const raw = this.deframer.next()
+        if (raw === undefined) return undefined
+        const record = this.readProtection.open(raw.type, raw.fragment, raw.header)
+        if (isPending(record)) return record.then((opened) => opened && checkDeliveredRecord(opened), (error: unknown) => this.fail(error))
+        // A record the protection discards (rejected 0-RTT data) is passed over.
+        if (record !== undefined) return checkDeliveredRecord(record)
+      }
     } catch (error) {
       return this.fail(error)
     }
@@ -181,7 +184,8 @@ export class RecordLayer {
 function checkDeliveredRecord(record: OpenedRecord): OpenedRecord {
   const { type, fragment } = record
   if (type === ContentType.handshake && fragment.length === 0) throw new TlsError('unexpected_message', 'zero-length handshake record')
-  if (type === ContentType.alert && fragment.length === 0) throw new TlsError('decode_error', 'zero-length alert record')
+  // OpenSSL answers an empty alert record the same way.
+  if (type === ContentType.alert && fragment.length === 0) throw new TlsError('unexpected_message', 'zero-length alert record')
   if (type === ContentType.change_cipher_spec && (fragment.length !== 1 || fragment[0] !== 1)) {
     throw new TlsError('unexpected_message', 'change_cipher_spec record is not the single byte 1')
   }

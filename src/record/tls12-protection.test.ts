@@ -6,7 +6,7 @@ import { fromHex, toHex } from '../bytes.js'
 import { ContentType, MAX_PLAINTEXT } from './content.js'
 import type { AeadProtectionOptions } from './aead-protection.js'
 import { Tls12RecordProtection } from './tls12-protection.js'
-import { now } from '../../test/helpers/sync.js'
+import { now, openedNow } from '../../test/helpers/sync.js'
 
 const tlsError = (alert: string) => expect.objectContaining({ name: 'TlsError', alert })
 
@@ -18,7 +18,7 @@ function protection(aead: AeadName, options: AeadProtectionOptions = {}): Tls12R
 }
 
 function openRecord(p: Tls12RecordProtection, record: Uint8Array) {
-  return now(p.open(record[0] as ContentType, record.subarray(5), record.subarray(0, 5)))
+  return openedNow(p.open(record[0] as ContentType, record.subarray(5), record.subarray(0, 5)))
 }
 
 describe('Tls12RecordProtection with AES-GCM (RFC 5288)', () => {
@@ -38,12 +38,12 @@ describe('Tls12RecordProtection with AES-GCM (RFC 5288)', () => {
     const additionalData = fromHex('0000000000000000 16 0303 0003')
     const sealed = nobleProvider.aead(aead).importKey(key.subarray(0, 16)).seal(new Uint8Array([...salt, ...explicit]), fromHex('aabbcc'), additionalData)
     const fragment = new Uint8Array([...explicit, ...sealed])
-    const opened = now(protection(aead).open(ContentType.handshake, fragment, fromHex('1603030000')))
+    const opened = openedNow(protection(aead).open(ContentType.handshake, fragment, fromHex('1603030000')))
     expect(toHex(opened.fragment)).toBe('aabbcc')
   })
 
   it('refuses a fragment shorter than explicit nonce plus tag with bad_record_mac', () => {
-    expect(() => now(protection('AES-128-GCM').open(ContentType.application_data, new Uint8Array(23), fromHex('1703030017')))).toThrow(tlsError('bad_record_mac'))
+    expect(() => openedNow(protection('AES-128-GCM').open(ContentType.application_data, new Uint8Array(23), fromHex('1703030017')))).toThrow(tlsError('bad_record_mac'))
   })
 })
 
@@ -55,7 +55,7 @@ describe('Tls12RecordProtection with ChaCha20-Poly1305 (RFC 7905)', () => {
   })
 
   it('refuses a fragment shorter than the tag with bad_record_mac', () => {
-    expect(() => now(protection('CHACHA20-POLY1305').open(ContentType.application_data, new Uint8Array(15), fromHex('170303000f')))).toThrow(
+    expect(() => openedNow(protection('CHACHA20-POLY1305').open(ContentType.application_data, new Uint8Array(15), fromHex('170303000f')))).toThrow(
       tlsError('bad_record_mac'),
     )
   })
@@ -108,7 +108,7 @@ describe.each(['AES-128-GCM', 'AES-256-GCM', 'CHACHA20-POLY1305'] as const)('Tls
     const nonce = gcm ? new Uint8Array([...ivFor(aead), 0, 0, 0, 0, 0, 0, 0, 0]) : ivFor(aead)
     const additionalData = fromHex('0000000000000000 17 0303 4001')
     const fragment = new Uint8Array([...(gcm ? new Uint8Array(8) : []), ...now(k.seal(nonce, big, additionalData))])
-    expect(() => now(protection(aead).open(ContentType.application_data, fragment, fromHex('1703030000')))).toThrow(tlsError('record_overflow'))
+    expect(() => openedNow(protection(aead).open(ContentType.application_data, fragment, fromHex('1703030000')))).toThrow(tlsError('record_overflow'))
   })
 
   it('refuses to seal or open after sequence number 2^64 - 1', () => {

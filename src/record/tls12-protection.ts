@@ -48,7 +48,7 @@ export class Tls12RecordProtection extends AeadProtection {
     return record
   }
 
-  open(type: ContentType, fragment: Uint8Array, header: Uint8Array): MaybePromise<OpenedRecord> {
+  open(type: ContentType, fragment: Uint8Array, header: Uint8Array): MaybePromise<OpenedRecord | undefined> {
     const version = (header[1]! << 8) | header[2]!
     if (version !== TLS12) throw new TlsError('protocol_version', `${versionName(version)} record in a TLS 1.2 connection`)
     if (fragment.length > MAX_TLS12_CIPHERTEXT) throw new TlsError('record_overflow', `TLSCiphertext of ${fragment.length} bytes exceeds 2^14 + 2048`)

@@ -5,7 +5,7 @@ import { nobleProvider } from '../crypto/noble.js'
 import { fromHex, toHex } from '../bytes.js'
 import { ContentType, MAX_PLAINTEXT, writeRecordHeader } from './content.js'
 import { Tls13RecordProtection, type Tls13ProtectionOptions } from './tls13-protection.js'
-import { now } from '../../test/helpers/sync.js'
+import { now, openedNow } from '../../test/helpers/sync.js'
 
 const tlsError = (alert: string) => expect.objectContaining({ name: 'TlsError', alert })
 
@@ -43,7 +43,7 @@ function pair(aead: AeadName = 'CHACHA20-POLY1305', options: Tls13ProtectionOpti
 }
 
 function openRecord(p: Tls13RecordProtection, record: Uint8Array) {
-  return now(p.open(record[0] as ContentType, record.subarray(5), record.subarray(0, 5)))
+  return openedNow(p.open(record[0] as ContentType, record.subarray(5), record.subarray(0, 5)))
 }
 
 /** Seals an arbitrary TLSInnerPlaintext under key32/iv12 at sequence 0, bypassing the protection's own checks. */
@@ -138,7 +138,7 @@ describe('Tls13RecordProtection refusals', () => {
   })
 
   it('refuses a record shorter than the tag with bad_record_mac', () => {
-    expect(() => now(pair().reader.open(ContentType.application_data, new Uint8Array(15), fromHex('170303000f')))).toThrow(tlsError('bad_record_mac'))
+    expect(() => openedNow(pair().reader.open(ContentType.application_data, new Uint8Array(15), fromHex('170303000f')))).toThrow(tlsError('bad_record_mac'))
   })
 
   it('refuses an all-zero TLSInnerPlaintext with unexpected_message', () => {
@@ -162,15 +162,15 @@ describe('Tls13RecordProtection refusals', () => {
 
   it('refuses an outer type other than application_data, but passes an unprotected change_cipher_spec up', () => {
     const { reader } = pair()
-    expect(() => now(reader.open(ContentType.handshake, fromHex('01'), fromHex('1603030001')))).toThrow(tlsError('unexpected_message'))
-    expect(() => now(reader.open(ContentType.alert, fromHex('0100'), fromHex('1503030002')))).toThrow(tlsError('unexpected_message'))
-    const ccs = now(reader.open(ContentType.change_cipher_spec, fromHex('01'), fromHex('1403030001')))
+    expect(() => openedNow(reader.open(ContentType.handshake, fromHex('01'), fromHex('1603030001')))).toThrow(tlsError('unexpected_message'))
+    expect(() => openedNow(reader.open(ContentType.alert, fromHex('0100'), fromHex('1503030002')))).toThrow(tlsError('unexpected_message'))
+    const ccs = openedNow(reader.open(ContentType.change_cipher_spec, fromHex('01'), fromHex('1403030001')))
     expect(ccs).toEqual({ type: ContentType.change_cipher_spec, fragment: fromHex('01') })
     expect(reader.recordsProtected).toBe(0)
   })
 
   it('refuses a ciphertext over 2^14 + 256 with record_overflow', () => {
-    expect(() => now(pair().reader.open(ContentType.application_data, new Uint8Array(MAX_PLAINTEXT + 257), fromHex('1703034101')))).toThrow(
+    expect(() => openedNow(pair().reader.open(ContentType.application_data, new Uint8Array(MAX_PLAINTEXT + 257), fromHex('1703034101')))).toThrow(
       tlsError('record_overflow'),
     )
   })

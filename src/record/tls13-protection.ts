@@ -14,7 +14,7 @@ import {
 } from './content.js'
 import { AEAD_TAG_LENGTH, AeadProtection, type AeadProtectionOptions } from './aead-protection.js'
 import { isPending, type MaybePromise } from '../pending.js'
-import type { OpenedRecord } from './protection.js'
+import type { EarlyDataSkip, OpenedRecord } from './protection.js'
 import { xorSequenceIntoIv } from './sequence.js'
 
 /** AlertLevel.fatal (RFC 8446 6), the only level an unprotected alert may carry where one is accepted. */
@@ -32,6 +32,11 @@ export interface Tls13ProtectionOptions extends AeadProtectionOptions {
    * with (OpenSSL's ENC_READ_STATE_ALLOW_PLAIN_ALERTS).
    */
   acceptPlaintextAlerts?: boolean
+  /**
+   * Discard records that fail to decrypt until the first one opens, within this budget: the server's read key for
+   * the client's handshake flight when the client sent 0-RTT data we do not accept (RFC 8446 4.2.10).
+   */
+  earlyData?: EarlyDataSkip
 }
 
 export class Tls13RecordProtection extends AeadProtection {
@@ -39,6 +44,7 @@ export class Tls13RecordProtection extends AeadProtection {
   private readonly iv: Uint8Array
   private readonly padding: PaddingPolicy | undefined
   private readonly acceptPlaintextAlerts: boolean
+  private readonly earlyData: EarlyDataSkip | undefined
   /** The record header, which is also the additional data; rewritten per record. */
   private readonly header = new Uint8Array(RECORD_HEADER_LENGTH)
   /** Reused for every TLSInnerPlaintext sealed; grows to the largest record sent. */
@@ -51,6 +57,7 @@ export class Tls13RecordProtection extends AeadProtection {
     this.iv = iv.slice()
     this.padding = options.padding
     this.acceptPlaintextAlerts = options.acceptPlaintextAlerts ?? false
+    this.earlyData = options.earlyData
   }
 
   seal(type: ContentType, content: Uint8Array): MaybePromise<Uint8Array> {
@@ -64,7 +71,7 @@ export class Tls13RecordProtection extends AeadProtection {
     return record
   }
 
-  open(type: ContentType, fragment: Uint8Array, header: Uint8Array): MaybePromise<OpenedRecord> {
+  open(type: ContentType, fragment: Uint8Array, header: Uint8Array): MaybePromise<OpenedRecord | undefined> {
     // RFC 8446 5: an unprotected change_cipher_spec may arrive during the handshake; the handshake decides.
     if (type === ContentType.change_cipher_spec) return { type, fragment }
     if (type === ContentType.alert && this.acceptPlaintextAlerts && this.sequence.count === 0 && fragment.length === 2 && fragment[0] === ALERT_LEVEL_FATAL) {
@@ -79,9 +86,27 @@ export class Tls13RecordProtection extends AeadProtection {
       throw new TlsError('record_overflow', `record would decrypt to more than 2^14 + 1 bytes`)
     this.sequence.assertAvailable()
     xorSequenceIntoIv(this.iv, this.sequence, this.nonce)
+    if (this.earlyData !== undefined && this.sequence.count === 0) return this.openOrSkip(fragment, header)
     const inner = this.decrypt(fragment, header)
     this.sequence.advance()
     return isPending(inner) ? inner.then(parseInnerPlaintext) : parseInnerPlaintext(inner)
+  }
+
+  /**
+   * Before the first record opens, one that fails to is a rejected client's 0-RTT data: discarded within the
+   * budget, and the sequence number stays where it is (RFC 8446 4.2.10).
+   */
+  private openOrSkip(fragment: Uint8Array, header: Uint8Array): MaybePromise<OpenedRecord | undefined> {
+    const opened = (plaintext: Uint8Array | null): OpenedRecord | undefined => {
+      if (plaintext === null) {
+        if (this.earlyData!.skip(RECORD_HEADER_LENGTH + fragment.length)) return undefined
+        throw new TlsError('bad_record_mac', 'record failed authentication (past the 0-RTT data we discard)')
+      }
+      this.sequence.advance()
+      return parseInnerPlaintext(plaintext)
+    }
+    const plaintext = this.tryDecrypt(fragment, header)
+    return isPending(plaintext) ? plaintext.then(opened) : opened(plaintext)
   }
 
   /** TLSInnerPlaintext = content || ContentType || zeros, written into a buffer kept across records. */

@@ -14,7 +14,7 @@ import { cipherSuiteByCode, isTls13Suite, type Tls13CipherSuite } from '../../sr
 import { ContentType } from '../../src/record/content.js'
 import { Tls13RecordProtection } from '../../src/record/tls13-protection.js'
 import type { Tamper } from './pair.js'
-import { now } from './sync.js'
+import { now, openedNow } from './sync.js'
 
 export type Direction = Parameters<Tamper>[1]
 
@@ -271,7 +271,7 @@ export class Tls13Mitm {
       if (plaintextHandshake) {
         append('plaintext', record.version, record.fragment)
       } else if (state.phase === 'handshake' && record.type === ContentType.application_data) {
-        const opened = now(this.open(state, direction, record))
+        const opened = openedNow(this.open(state, direction, record))
         if (opened.type === ContentType.handshake) append('handshake', record.version, opened.fragment)
         else {
           flush()
@@ -294,7 +294,7 @@ export class Tls13Mitm {
   /** Opens a record under the handshake key; a failure is the middle's, never a TlsError a side could be blamed for. */
   private open(state: DirectionState, direction: Direction, record: WireRecord) {
     try {
-      return now(state.opener!.open(ContentType.application_data, record.fragment, record.header))
+      return openedNow(state.opener!.open(ContentType.application_data, record.fragment, record.header))
     } catch (error) {
       throw new Error(`mitm: cannot open a ${direction} record under the handshake key: ${error instanceof Error ? error.message : String(error)}`)
     }

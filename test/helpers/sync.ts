@@ -11,3 +11,10 @@ export function now<T>(value: MaybePromise<T>): T {
 export function runNow<T>(step: Waiting<T>): T {
   return now(drive(step))
 }
+
+/** A record a protection opened, synchronously: neither pending nor discarded. */
+export function openedNow<T>(value: MaybePromise<T | undefined>): T {
+  const result = now(value)
+  if (result === undefined) throw new Error('expected an opened record, the protection discarded it')
+  return result
+}

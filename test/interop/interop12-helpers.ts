@@ -20,7 +20,7 @@ import { runPair, type Tamper } from '../helpers/pair.js'
 import type { SocketPeer } from '../helpers/peers.js'
 import { type Chain, makeChain, type PkiKeyType } from '../helpers/pki.js'
 import { type Endpoint, GROUPS, type Group, type OurServer, type OurSocket, ourConnect, startOurServer } from './interop13-helpers.js'
-import { now } from '../helpers/sync.js'
+import { now, openedNow } from '../helpers/sync.js'
 
 /** A TLS 1.2 suite under its IANA name (ours, node's standardName) and its OpenSSL name. */
 export interface Tls12Suite {
@@ -403,7 +403,7 @@ export function resealFinished(observer: Tls12Observer, direction: 'client->serv
     done = true
     const writer = way === 'client->server' ? 'client' : 'server'
     const sealed = records[keysAt + 1]!
-    const finished = now(observer.protection(writer).open(ContentType.handshake, sealed.fragment, frameRecord(sealed).subarray(0, 5))).fragment
+    const finished = openedNow(observer.protection(writer).open(ContentType.handshake, sealed.fragment, frameRecord(sealed).subarray(0, 5))).fragment
     records[keysAt + 1] = splitRecords(now(observer.protection(writer).seal(ContentType.handshake, edit(finished))))[0]!
     return joinRecords(records)
   }

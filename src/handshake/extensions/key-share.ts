@@ -1,7 +1,6 @@
 // key_share (RFC 8446 section 4.2.8): the client's shares, the server's one share, and HelloRetryRequest's selected group.
 import { TlsError } from '../../errors.js'
 import type { Reader, Writer } from '../../record/codec.js'
-import { HandshakeLimits } from '../messages/limits.js'
 import { readList, writeList } from '../messages/wire.js'
 import { ExtensionType, NamedGroup, namedGroupName } from '../registry.js'
 import type { ExtensionCodec } from './extension.js'
@@ -54,7 +53,8 @@ function writeEntry(w: Writer, entry: KeyShareEntry): void {
 export const keyShareClientHello: ExtensionCodec<KeyShareEntry[]> = {
   type: ExtensionType.key_share,
   read(r) {
-    const entries = readList(r, 2, 'client_shares', readEntry, { maxItems: HandshakeLimits.maxKeyShares })
+    // Any number: shares for groups we do not know are ignored, and the duplicate check is linear.
+    const entries = readList(r, 2, 'client_shares', readEntry)
     const groups = new Set<number>()
     for (const { group } of entries) {
       if (groups.has(group)) throw new TlsError('illegal_parameter', `key_share offers ${namedGroupName(group)} twice`)

@@ -1,7 +1,6 @@
 // pre_shared_key (RFC 8446 section 4.2.11): the client's offered identities and binders, the server's selected identity.
 import { TlsError } from '../../errors.js'
 import type { Reader, Writer } from '../../record/codec.js'
-import { HandshakeLimits } from '../messages/limits.js'
 import { readList, writeList } from '../messages/wire.js'
 import { ExtensionType } from '../registry.js'
 import type { ExtensionCodec } from './extension.js'
@@ -22,10 +21,7 @@ function readIdentity(r: Reader): PskIdentity {
 }
 
 function readBinders(r: Reader): Uint8Array[] {
-  return readList(r, 2, 'binders', (sub) => sub.vec8('PskBinderEntry', 32), {
-    minBytes: 33,
-    maxItems: HandshakeLimits.maxPskIdentities,
-  })
+  return readList(r, 2, 'binders', (sub) => sub.vec8('PskBinderEntry', 32), { minBytes: 33 })
 }
 
 /** Writes the `binders` vector, which ends a ClientHello that offers PSKs. */
@@ -42,7 +38,8 @@ export function bindersWireLength(binders: readonly Uint8Array[]): number {
 export const preSharedKeyClientHello: ExtensionCodec<OfferedPsks> = {
   type: ExtensionType.pre_shared_key,
   read(r) {
-    const identities = readList(r, 2, 'identities', readIdentity, { minBytes: 7, maxItems: HandshakeLimits.maxPskIdentities })
+    // Any number (the u16 vector bounds them); the server tries only the first few (src/handshake/psk.ts).
+    const identities = readList(r, 2, 'identities', readIdentity, { minBytes: 7 })
     const binders = readBinders(r)
     if (binders.length !== identities.length) {
       throw new TlsError('illegal_parameter', `pre_shared_key has ${identities.length} identities but ${binders.length} binders`)

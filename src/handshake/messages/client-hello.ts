@@ -7,7 +7,6 @@ import { readMessageExtensions } from '../extensions/validate.js'
 import { ExtensionType, HandshakeType } from '../registry.js'
 import { SignallingCipherSuite } from '../../policy/suites.js'
 import { encodeHandshakeMessage } from './handshake-message.js'
-import { HandshakeLimits } from './limits.js'
 import { readRandom, readSessionId, readU16List, readU8List, writeRandom, writeU16List, writeU8List } from './wire.js'
 
 export interface ClientHello {
@@ -27,7 +26,7 @@ export function decodeClientHello(body: Uint8Array): ClientHello {
   const legacyVersion = r.u16('legacy_version')
   const random = readRandom(r)
   const legacySessionId = readSessionId(r, 'legacy_session_id')
-  const cipherSuites = readU16List(r, 2, 'cipher_suites', { minBytes: 2, maxItems: HandshakeLimits.maxCipherSuites })
+  const cipherSuites = readU16List(r, 2, 'cipher_suites', { minBytes: 2 })
   const legacyCompressionMethods = readU8List(r, 1, 'legacy_compression_methods', { minBytes: 1 })
   if (!legacyCompressionMethods.includes(0)) throw new TlsError('illegal_parameter', 'legacy_compression_methods lacks null compression')
   const extensions = r.remaining === 0 ? [] : readMessageExtensions(r, 'client_hello')

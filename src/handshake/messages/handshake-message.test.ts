@@ -25,7 +25,7 @@ describe('handshake message frame', () => {
     expect(() => decodeHandshakeMessage(finished.subarray(0, 35))).toThrow(alert('decode_error'))
     expect(() => decodeHandshakeMessage(concat(finished, new Uint8Array(1)))).toThrow(alert('decode_error'))
     const tooBig = HandshakeLimits.maxMessageSize + 1
-    expect(() => decodeHandshakeMessage(new Uint8Array([HandshakeType.client_hello, tooBig >> 16, (tooBig >> 8) & 0xff, tooBig & 0xff]))).toThrow(
+    expect(() => decodeHandshakeMessage(new Uint8Array([HandshakeType.finished, tooBig >> 16, (tooBig >> 8) & 0xff, tooBig & 0xff]))).toThrow(
       alert('illegal_parameter'),
     )
   })

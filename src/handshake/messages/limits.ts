@@ -10,27 +10,26 @@ import { HandshakeType } from '../registry.js'
 export const HandshakeLimits = {
   /** Any handshake message body except the ones below. */
   maxMessageSize: 65_536,
+  /**
+   * ClientHello bodies: the largest the wire format allows (cipher_suites and extensions are u16 vectors: about
+   * 128 KiB), so hellos full of GREASE, unknown extensions, suites, schemes or shares are all read, in linear time.
+   */
+  maxClientHelloSize: 2 + 32 + 33 + (2 + 65_534) + (1 + 255) + (2 + 65_535),
   /** Certificate bodies (a chain of large RSA certificates with SCTs can exceed 64 KiB). */
   maxCertificateMessageSize: 262_144,
   /** Entries in a Certificate message's certificate_list. */
   maxCertificateEntries: 32,
-  /** Extensions in one extensions block. */
-  maxExtensions: 64,
-  /** Offered cipher suites (scanners offer a few hundred). */
-  maxCipherSuites: 1024,
-  /** KeyShareEntry values in a ClientHello. */
-  maxKeyShares: 16,
-  /** PSK identities offered in a ClientHello. */
-  maxPskIdentities: 16,
-  /** Entries in a list of DistinguishedNames (certificate_authorities). */
-  maxDistinguishedNames: 512,
+  /** PSK identities a server tries (each costs a ticket decryption); later ones are ignored. */
+  maxPskIdentitiesTried: 16,
   /** Host names: the DNS limit. */
   maxHostNameLength: 253,
 } as const
 
 /** The largest body we accept for a handshake message of this type. */
 export function maxHandshakeBodySize(type: number): number {
-  return type === HandshakeType.certificate ? HandshakeLimits.maxCertificateMessageSize : HandshakeLimits.maxMessageSize
+  if (type === HandshakeType.certificate) return HandshakeLimits.maxCertificateMessageSize
+  if (type === HandshakeType.client_hello) return HandshakeLimits.maxClientHelloSize
+  return HandshakeLimits.maxMessageSize
 }
 
 /** Throws illegal_parameter when a peer sent more of something than we accept. */
