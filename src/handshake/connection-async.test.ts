@@ -159,27 +159,33 @@ describe('TLS 1.3 features with an asynchronous provider', () => {
     }
   })
 
-  it('refuses an all-zero X25519 share before any ServerHello goes out (RFC 8446 7.4.2), as with noble', async () => {
-    for (const provider of [nobleProvider, asyncProvider()]) {
-      const server = createDefaultContext('client-auth', { cert: chain.chainPem, key: chain.keyPem, provider }).server()
-      const client = createDefaultContext('server-auth', { ca: chain.rootPem }).client({ serverName: 'localhost' })
-      const hello = client.takeOutgoing()
-      // Our one share is X25519: replace its 32 bytes with the point 1, whose shared secret is all zeros.
-      const at = Buffer.from(hello).indexOf(Buffer.from([0x00, 0x1d, 0x00, 0x20])) + 4
-      hello.set(new Uint8Array(32), at)
-      hello[at] = 1
-      try {
-        server.receive(hello)
-      } catch {
-        // the synchronous provider throws here
+  // RFC 8446 4.2.8.2, 7.4.2: an invalid share gets illegal_parameter, and only that: no ServerHello before it.
+  const badShares = [
+    { what: 'an X25519 share giving the all-zero secret (the point 1)', group: 'x25519', code: [0x00, 0x1d, 0x00, 0x20], bad: (n: number) => Uint8Array.from({ length: n }, (_, i) => (i === 0 ? 1 : 0)) },
+    { what: 'a P-256 point off the curve', group: 'secp256r1', code: [0x00, 0x17, 0x00, 0x41], bad: (n: number) => Uint8Array.from({ length: n }, (_, i) => (i === 0 ? 4 : 7)) },
+    { what: 'the P-256 point (0,0)', group: 'secp256r1', code: [0x00, 0x17, 0x00, 0x41], bad: (n: number) => Uint8Array.from({ length: n }, (_, i) => (i === 0 ? 4 : 0)) },
+    { what: 'a P-384 point off the curve', group: 'secp384r1', code: [0x00, 0x18, 0x00, 0x61], bad: (n: number) => Uint8Array.from({ length: n }, (_, i) => (i === 0 ? 4 : 9)) },
+  ] as const
+  for (const { what, group, code, bad } of badShares) {
+    it(`refuses ${what} before any ServerHello goes out, with noble and with an asynchronous provider`, async () => {
+      for (const provider of [nobleProvider, asyncProvider()]) {
+        const server = createDefaultContext('client-auth', { cert: chain.chainPem, key: chain.keyPem, provider }).server()
+        const client = createDefaultContext('server-auth', { ca: chain.rootPem, groups: [group] }).client({ serverName: 'localhost' })
+        const hello = client.takeOutgoing()
+        const at = Buffer.from(hello).indexOf(Buffer.from(code)) + code.length
+        hello.set(bad(code[3]), at)
+        try {
+          server.receive(hello)
+        } catch {
+          // the synchronous provider throws here
+        }
+        await server.settled().catch(() => undefined)
+        expect(server.error).toMatchObject({ alert: 'illegal_parameter' })
+        // Only the plaintext alert: 15 03 03 00 02 02 2f.
+        expect(Buffer.from(server.takeOutgoing()).toString('hex')).toBe('1503030002022f')
       }
-      await server.settled().catch(() => undefined)
-      expect(server.error).toMatchObject({ alert: 'illegal_parameter' })
-      const out = server.takeOutgoing()
-      // Only the plaintext alert: 15 03 03 00 02 02 2f.
-      expect(Buffer.from(out).toString('hex')).toBe('1503030002022f')
-    }
-  })
+    })
+  }
 })
 
 describe('the sans-I/O contract', () => {
