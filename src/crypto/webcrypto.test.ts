@@ -72,6 +72,21 @@ describe('webCryptoProvider on Node', () => {
     await vi.waitFor(() => expect(nativeOperations(provider)).toEqual([...allButJavaScriptOnes].sort()))
   })
 
+  it('once its key is imported, seal and open hand SubtleCrypto the inputs at the call: buffers reused at once change nothing', async () => {
+    const provider = await createWebCryptoProvider()
+    const aead = provider.aead('AES-256-GCM')
+    const key = aead.importKey(new Uint8Array(32).fill(4))
+    await key.seal(new Uint8Array(12), new Uint8Array(1), new Uint8Array(0))
+    const noble = nobleProvider.aead('AES-256-GCM').importKey(new Uint8Array(32).fill(4))
+    const [nonce, plaintext, aad] = [new Uint8Array(12).fill(1), new Uint8Array(5000).fill(2), new Uint8Array(13).fill(3)]
+    const expected = noble.seal(nonce, plaintext, aad)
+    const sealing = key.seal(nonce, plaintext, aad)
+    const opening = key.open(nonce, expected.slice(), aad)
+    for (const b of [nonce, plaintext, aad]) b.fill(9)
+    expect(toHex(await sealing)).toBe(toHex(expected))
+    expect(toHex((await opening)!)).toBe(toHex(new Uint8Array(5000).fill(2)))
+  })
+
   it('falls back to noble for just the algorithms an engine lacks (X25519, Ed25519), and says so', async () => {
     const provider = await createWebCryptoProvider(subtleWithout(['X25519', 'Ed25519']))
     const native = nativeOperations(provider)
