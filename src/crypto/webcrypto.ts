@@ -45,10 +45,7 @@ function aeadAlgorithm(name: AeadName, support: Support, native: SubtleOperation
   if (name === 'CHACHA20-POLY1305') return noble
   const { keyLength } = noble
   return {
-    name,
-    keyLength,
-    nonceLength: 12,
-    tagLength: 16,
+    ...noble,
     importKey(key) {
       if (key.length !== keyLength) throw new TlsError('internal_error', `${name} key must be ${keyLength} bytes`)
       const known = support[name]
