@@ -1,11 +1,12 @@
-// Profiles full pure-tls handshakes of one scenario (`npx tsx bench/profile.ts [--scenario a] [--cold] [--stub] [--handshakes 150]`).
+// Profiles full pure-tls handshakes of one scenario (`npx tsx bench/profile.ts [--scenario a] [--provider noble|node] [--cold] [--stub] [--handshakes 150]`).
 import { writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { nobleProvider } from '../src/crypto/noble.js'
+import { nodeCryptoProvider } from '../src/crypto/node-crypto.js'
 import { defaultCertificateCache } from '../src/x509/certificate-cache.js'
 import { profile, summarize, type FunctionTime } from './lib/cpu-profile.js'
-import { checkNegotiated, handshake } from './lib/pair.js'
+import { checkNegotiated, handshakeNow } from './lib/pair.js'
 import { benchChain } from './lib/pki.js'
 import { handshakeSetups, pureTlsContexts } from './lib/scenarios.js'
 import { table } from './lib/report.js'
@@ -21,6 +22,8 @@ const count = Number(option('handshakes', '150'))
 const cold = process.argv.includes('--cold')
 /** Public-key operations stubbed: the profile then shows our own code (and the symmetric crypto) at full scale. */
 const stub = process.argv.includes('--stub')
+/** `--provider node`: node:crypto instead of noble (a profile needs a synchronous provider). */
+const base = option('provider', 'noble') === 'node' ? nodeCryptoProvider() : nobleProvider
 const TOP = 25
 
 const pct = (ms: number, total: number) => `${((100 * ms) / total).toFixed(1)}%`
@@ -33,13 +36,13 @@ async function main(): Promise<void> {
   const setup = handshakeSetups.find((s) => s.id === scenarioId)
   if (!setup) throw new Error(`no scenario ${scenarioId}; choose one of ${handshakeSetups.map((s) => s.id).join(', ')}`)
   const chain = await benchChain(setup.chain)
-  const contexts = pureTlsContexts(setup, chain, stub ? stubPublicKeyProvider(nobleProvider) : nobleProvider)
-  checkNegotiated(handshake(contexts).client, setup)
-  for (let i = 0; i < 30; i++) handshake(contexts) // warm-up: let the JIT settle
+  const contexts = pureTlsContexts(setup, chain, stub ? stubPublicKeyProvider(base) : base)
+  checkNegotiated(handshakeNow(contexts).client, setup)
+  for (let i = 0; i < 30; i++) handshakeNow(contexts) // warm-up: let the JIT settle
   defaultCertificateCache.enabled = !cold
   const started = performance.now()
   const result = await profile(() => {
-    for (let i = 0; i < count; i++) handshake(contexts)
+    for (let i = 0; i < count; i++) handshakeNow(contexts)
   })
   const wall = performance.now() - started
   defaultCertificateCache.enabled = true
@@ -51,7 +54,7 @@ async function main(): Promise<void> {
   const categories = Object.entries(summary.byCategory).sort((a, b) => b[1] - a[1])
   const ours = summary.functions.filter((f) => f.category.startsWith('ours'))
   const out = [
-    `Profile of ${count} handshakes, scenario ${setup.id} (${setup.label}), certificate cache ${cold ? 'off (cold)' : 'as shipped'}` +
+    `Profile of ${count} handshakes, scenario ${setup.id} (${setup.label}), provider ${base.name}, certificate cache ${cold ? 'off (cold)' : 'as shipped'}` +
       `${stub ? ', public-key operations STUBBED' : ''}: ` +
       `${(wall / count).toFixed(2)} ms per handshake wall, ${((summary.total / count) * 1000).toFixed(0)} µs sampled.`,
     table('Self time by kind of code', ['category', 'per handshake', 'share'], categories.map(([c, ms]) => [c, `${((ms / count) * 1000).toFixed(0)} µs`, pct(ms, summary.total)])),

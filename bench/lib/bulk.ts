@@ -1,5 +1,6 @@
 // Bulk transfer workloads: 16 KiB writes through a connected in-memory pair, beside the provider's raw AEAD on the same size.
 import type { AeadName, CryptoProvider } from '../../src/crypto/provider.js'
+import { drive, isPending, settle } from '../../src/pending.js'
 import { MAX_PLAINTEXT } from '../../src/record/content.js'
 import type { Workload } from './measure.js'
 import { checkNegotiated, handshake, transfer } from './pair.js'
@@ -9,18 +10,22 @@ import { pureTlsContexts, type Setup } from './scenarios.js'
 /** One full-size record of application data. */
 export const WRITE_SIZE = MAX_PLAINTEXT
 
-const payload = Uint8Array.from({ length: WRITE_SIZE }, (_, i) => (i * 31) & 0xff)
+export const payload = Uint8Array.from({ length: WRITE_SIZE }, (_, i) => (i * 31) & 0xff)
+
+function mustBeWhole(delivered: number): number {
+  if (delivered !== WRITE_SIZE) throw new Error(`delivered ${delivered} of ${WRITE_SIZE} bytes`)
+  return delivered
+}
 
 /** Client → server through a connected pair: each run writes 16 KiB, moves the record, reads it on the other side. */
-export function pairWorkload(setup: Setup, chain: BenchChain): Workload {
-  const { client, server } = handshake(pureTlsContexts(setup, chain))
+export async function pairWorkload(setup: Setup, chain: BenchChain, provider: CryptoProvider): Promise<Workload> {
+  const { client, server } = await handshake(pureTlsContexts(setup, chain, provider))
   checkNegotiated(client, setup)
   return {
-    name: `pair ${setup.id}`,
+    name: `pair ${setup.id} ${provider.name}`,
     run() {
       const delivered = transfer(client, server, payload)
-      if (delivered !== WRITE_SIZE) throw new Error(`delivered ${delivered} of ${WRITE_SIZE} bytes`)
-      return delivered
+      return isPending(delivered) ? Promise.resolve(delivered).then(mustBeWhole) : mustBeWhole(delivered)
     },
   }
 }
@@ -34,12 +39,10 @@ export function rawAeadWorkload(aead: AeadName, provider: CryptoProvider): Workl
   const key = algorithm.importKey(provider.randomBytes(algorithm.keyLength))
   const nonce = provider.randomBytes(algorithm.nonceLength)
   const additionalData = new Uint8Array([23, 3, 3, 0x40, 0x11])
-  return {
-    name: `raw ${aead}`,
-    run() {
-      const opened = key.open(nonce, key.seal(nonce, payload, additionalData), additionalData)
-      if (opened === null || opened.length !== WRITE_SIZE) throw new Error(`raw ${aead} did not open`)
-      return WRITE_SIZE
-    },
+  function* sealAndOpen() {
+    const opened = yield* settle(key.open(nonce, yield* settle(key.seal(nonce, payload, additionalData)), additionalData))
+    if (opened === null || opened.length !== WRITE_SIZE) throw new Error(`raw ${aead} did not open`)
+    return WRITE_SIZE
   }
+  return { name: `raw ${aead} ${provider.name}`, run: () => drive(sealAndOpen()) }
 }

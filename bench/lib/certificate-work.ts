@@ -1,5 +1,5 @@
 // Certificate workloads: one parse and one chain verification, cold (no parsed-certificate cache) and warm (the shipped cache).
-import type { CryptoProvider } from '../../src/crypto/provider.js'
+import type { SyncCryptoProvider } from '../../src/crypto/provider.js'
 import { parseCertificate } from '../../src/x509/certificate.js'
 import { TrustStore } from '../../src/x509/trust-store.js'
 import { verifyCertificateChain } from '../../src/x509/verify.js'
@@ -25,7 +25,7 @@ export function parseWorkload(chain: BenchChain, mode: CacheMode): Workload {
  * Verifies leaf → intermediate → root for serverAuth and SERVER_NAME, as a client context does. The trust store is
  * built once (an anchor is parsed once per store either way); cold parses the leaf and the intermediate every time.
  */
-export function verifyWorkload(chain: BenchChain, mode: CacheMode, provider: CryptoProvider): Workload {
+export function verifyWorkload(chain: BenchChain, mode: CacheMode, provider: SyncCryptoProvider): Workload {
   const trustStore = new TrustStore([chain.rootDer])
   const options = {
     chain: chain.chainDer,
@@ -36,7 +36,7 @@ export function verifyWorkload(chain: BenchChain, mode: CacheMode, provider: Cry
     ...(mode === 'cold' ? { cache: null } : {}),
   }
   return {
-    name: `verify ${chain.keyType} chain ${mode}`,
+    name: `verify ${chain.keyType} chain ${mode} (${provider.name})`,
     run() {
       const { path } = verifyCertificateChain(options)
       if (path.length !== 3) throw new Error(`expected a path of 3, got ${path.length}`)

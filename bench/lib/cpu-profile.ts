@@ -38,13 +38,14 @@ export async function profile(work: () => void, intervalUs = 100): Promise<CpuPr
 }
 
 /** Where a function lives, coarsely: the categories the report adds up. */
-export type Category = 'crypto (@noble)' | 'parsing libs (asn1js, pkijs, @peculiar)' | 'ours: x509' | 'ours: handshake' | 'ours: record' | 'ours: crypto glue' | 'ours: other' | 'bench harness' | 'GC' | 'runtime / other'
+export type Category = 'crypto (@noble)' | 'crypto (node:crypto)' | 'parsing libs (asn1js, pkijs, @peculiar)' | 'ours: x509' | 'ours: handshake' | 'ours: record' | 'ours: crypto glue' | 'ours: other' | 'bench harness' | 'GC' | 'runtime / other'
 
 const parsingLibraries = ['/node_modules/asn1js/', '/node_modules/@peculiar/', '/node_modules/pkijs/', '/node_modules/pvtsutils/', '/node_modules/pvutils/', '/node_modules/bytestreamjs/']
 
 export function categoryOf(frame: CallFrame): Category {
   const { url, functionName } = frame
   if (url.includes('/node_modules/@noble/')) return 'crypto (@noble)'
+  if (url.startsWith('node:internal/crypto/')) return 'crypto (node:crypto)'
   if (parsingLibraries.some((p) => url.includes(p))) return 'parsing libs (asn1js, pkijs, @peculiar)'
   if (url.includes('/src/x509/')) return 'ours: x509'
   if (url.includes('/src/handshake/')) return 'ours: handshake'

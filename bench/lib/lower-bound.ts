@@ -1,5 +1,6 @@
 // The crypto lower bound of one handshake: the public-key and symmetric work both ends cannot skip, through the same provider.
 import type { AeadKey, CryptoProvider, HashName, PrivateKey, PublicKey, SignatureAlgorithm } from '../../src/crypto/provider.js'
+import { drive, type MaybePromise, settle, type Waiting } from '../../src/pending.js'
 import { signatureAlgorithmForScheme } from '../../src/crypto/schemes.js'
 import { certificateVerifyContent } from '../../src/handshake/authentication.js'
 import { finishedVerifyData, KeySchedule13, trafficKeys } from '../../src/handshake/key-schedule.js'
@@ -27,12 +28,12 @@ const TLS13_MESSAGES = 7
 const TLS12_MESSAGES = 8
 
 /** Runs one handshake through a recording provider (after a warm-up one) and reads its shape off the transcript. */
-export function sampleHandshake(setup: Setup, chain: BenchChain, base: CryptoProvider): HandshakeSample {
+export async function sampleHandshake(setup: Setup, chain: BenchChain, base: CryptoProvider): Promise<HandshakeSample> {
   const recording = recordingProvider(base)
   const contexts = pureTlsContexts(setup, chain, recording.provider)
-  handshake(contexts)
+  await handshake(contexts)
   recording.reset()
-  const { client } = handshake(contexts)
+  const { client } = await handshake(contexts)
   const log = recording.log()
   const transcript = log.hashStates.reduce((a, b) => (b.length > a.length ? b : a), [])
   const expected = setup.version === 'TLSv1.3' ? TLS13_MESSAGES : TLS12_MESSAGES
@@ -62,12 +63,19 @@ function chainSignatures(chain: BenchChain): ChainSignature[] {
 /** Random bytes standing in for a message of each size. */
 const fakeMessages = (provider: CryptoProvider, sizes: readonly number[]) => sizes.map((n) => provider.randomBytes(n))
 
-function mustVerify(provider: CryptoProvider, s: ChainSignature): void {
-  if (!provider.verify(s.algorithm, s.key, s.message, s.signature)) throw new Error('lower bound: a signature did not verify')
+function* mustVerify(provider: CryptoProvider, s: ChainSignature): Waiting<void> {
+  if (!(yield* settle(provider.verify(s.algorithm, s.key, s.message, s.signature)))) throw new Error('lower bound: a signature did not verify')
 }
 
-function mustOpen(key: AeadKey, nonce: Uint8Array, sealed: Uint8Array, aad: Uint8Array): void {
-  if (key.open(nonce, sealed, aad) === null) throw new Error('lower bound: a record did not open')
+function* mustOpen(key: AeadKey, nonce: Uint8Array, sealed: Uint8Array, aad: Uint8Array): Waiting<void> {
+  if ((yield* settle(key.open(nonce, sealed, aad))) === null) throw new Error('lower bound: a record did not open')
+}
+
+/** Both ends' ephemeral shares and the secret each computes (`first` is the one whose share goes out first). */
+function* keyExchange(provider: CryptoProvider, setup: Setup): Waiting<{ first: Uint8Array; second: Uint8Array; firstPublic: Uint8Array }> {
+  const a = yield* settle(provider.generateKeyShare(groupName(setup)))
+  const b = yield* settle(provider.generateKeyShare(groupName(setup)))
+  return { first: yield* settle(a.agree(b.publicKey)), second: yield* settle(b.agree(a.publicKey)), firstPublic: a.publicKey }
 }
 
 /** Hashes `messages` in one running state, taking a digest after each index in `digestAfter`. */
@@ -94,7 +102,7 @@ interface Parties {
  * four traffic keys imported; two Finished MACs. The server signs CertificateVerify; the client verifies it and the
  * chain. The server's encrypted flight is sealed and opened as one record, the client Finished as another.
  */
-function tls13Handshake(p: Parties, sample: HandshakeSample): () => void {
+function tls13Handshake(p: Parties, sample: HandshakeSample): () => MaybePromise<void> {
   const { provider, setup } = p
   const suite = setup.suite
   const hash = suite.hash
@@ -119,23 +127,25 @@ function tls13Handshake(p: Parties, sample: HandshakeSample): () => void {
   // Digests after ServerHello (handshake secrets), Certificate (CertificateVerify), CertificateVerify (server Finished), server Finished (application secrets, client Finished).
   const digestAfter = [1, 3, 4, 5]
 
-  return () => {
-    const clientShare = provider.generateKeyShare(groupName(setup))
-    const serverShare = provider.generateKeyShare(groupName(setup))
-    // Server: its keys, CertificateVerify, and its encrypted flight (EncryptedExtensions … Finished) as one record.
-    const serverDigests = transcriptDigests(provider, hash, messages, digestAfter)
-    const [serverClientHs, serverServerHs] = schedule(serverShare.agree(clientShare.publicKey), serverDigests)
-    const signature = provider.sign(p.signing.algorithm, p.signing.key, certificateVerifyContent('server', serverDigests[1]!))
-    const sealedFlight = serverServerHs!.seal(nonce, serverFlight, header)
-    // Client: its keys, the flight opened, the chain and CertificateVerify checked, its Finished sealed.
-    const clientDigests = transcriptDigests(provider, hash, messages, digestAfter)
-    const [clientClientHs, clientServerHs] = schedule(clientShare.agree(serverShare.publicKey), clientDigests)
-    mustOpen(clientServerHs!, nonce, sealedFlight, header)
-    for (const s of p.chain) mustVerify(provider, s)
-    mustVerify(provider, { algorithm: p.signing.algorithm, key: p.signing.leafKey, message: certificateVerifyContent('server', clientDigests[1]!), signature })
-    // Server: opens the client Finished.
-    mustOpen(serverClientHs!, nonce, clientClientHs!.seal(nonce, clientFinished, header), header)
-  }
+  return () =>
+    drive(
+      (function* () {
+        // Server: its keys, CertificateVerify, and its encrypted flight (EncryptedExtensions … Finished) as one record.
+        const shares = yield* keyExchange(provider, setup)
+        const serverDigests = transcriptDigests(provider, hash, messages, digestAfter)
+        const [serverClientHs, serverServerHs] = schedule(shares.second, serverDigests)
+        const signature = yield* settle(provider.sign(p.signing.algorithm, p.signing.key, certificateVerifyContent('server', serverDigests[1]!)))
+        const sealedFlight = yield* settle(serverServerHs!.seal(nonce, serverFlight, header))
+        // Client: its keys, the flight opened, the chain and CertificateVerify checked, its Finished sealed.
+        const clientDigests = transcriptDigests(provider, hash, messages, digestAfter)
+        const [clientClientHs, clientServerHs] = schedule(shares.first, clientDigests)
+        yield* mustOpen(clientServerHs!, nonce, sealedFlight, header)
+        for (const s of p.chain) yield* mustVerify(provider, s)
+        yield* mustVerify(provider, { algorithm: p.signing.algorithm, key: p.signing.leafKey, message: certificateVerifyContent('server', clientDigests[1]!), signature })
+        // Server: opens the client Finished.
+        yield* mustOpen(serverClientHs!, nonce, yield* settle(clientClientHs!.seal(nonce, clientFinished, header)), header)
+      })(),
+    )
 }
 
 /**
@@ -144,7 +154,7 @@ function tls13Handshake(p: Parties, sample: HandshakeSample): () => void {
  * key block once; two verify_data; two keys imported. The server signs ServerKeyExchange; the client verifies it
  * and the chain. Each Finished is sealed once and opened once.
  */
-function tls12Handshake(p: Parties, sample: HandshakeSample): () => void {
+function tls12Handshake(p: Parties, sample: HandshakeSample): () => MaybePromise<void> {
   const { provider, setup } = p
   const suite = setup.suite
   const hash = suite.hash
@@ -166,24 +176,26 @@ function tls12Handshake(p: Parties, sample: HandshakeSample): () => void {
     return [aead.importKey(block.clientWriteKey), aead.importKey(block.serverWriteKey)]
   }
 
-  return () => {
-    const serverShare = provider.generateKeyShare(groupName(setup))
-    const clientShare = provider.generateKeyShare(groupName(setup))
-    const signed = new Uint8Array(64 + 4 + serverShare.publicKey.length)
-    signed.set(serverShare.publicKey, 68)
-    // Server signs its ServerKeyExchange; the client checks it and the chain.
-    const signature = provider.sign(p.signing.algorithm, p.signing.key, signed)
-    for (const s of p.chain) mustVerify(provider, s)
-    mustVerify(provider, { algorithm: p.signing.algorithm, key: p.signing.leafKey, message: signed, signature })
-    const [clientWrite, clientRead] = keys(clientShare.agree(serverShare.publicKey), transcriptDigests(provider, hash, messages, digestAfter))
-    const [serverRead, serverWrite] = keys(serverShare.agree(clientShare.publicKey), transcriptDigests(provider, hash, messages, digestAfter))
-    mustOpen(serverRead!, nonce, clientWrite!.seal(nonce, finished, aad), aad)
-    mustOpen(clientRead!, nonce, serverWrite!.seal(nonce, finished, aad), aad)
-  }
+  return () =>
+    drive(
+      (function* () {
+        // Server signs its ServerKeyExchange (its share first); the client checks it and the chain.
+        const shares = yield* keyExchange(provider, setup)
+        const signed = new Uint8Array(64 + 4 + shares.firstPublic.length)
+        signed.set(shares.firstPublic, 68)
+        const signature = yield* settle(provider.sign(p.signing.algorithm, p.signing.key, signed))
+        for (const s of p.chain) yield* mustVerify(provider, s)
+        yield* mustVerify(provider, { algorithm: p.signing.algorithm, key: p.signing.leafKey, message: signed, signature })
+        const [clientWrite, clientRead] = keys(shares.second, transcriptDigests(provider, hash, messages, digestAfter))
+        const [serverRead, serverWrite] = keys(shares.first, transcriptDigests(provider, hash, messages, digestAfter))
+        yield* mustOpen(serverRead!, nonce, yield* settle(clientWrite!.seal(nonce, finished, aad)), aad)
+        yield* mustOpen(clientRead!, nonce, yield* settle(serverWrite!.seal(nonce, finished, aad)), aad)
+      })(),
+    )
 }
 
-/** One handshake's worth of crypto for `setup`, both ends; returns a function that does it once. */
-export function lowerBound(setup: Setup, chain: BenchChain, sample: HandshakeSample, provider: CryptoProvider): () => void {
+/** One handshake's worth of crypto for `setup`, both ends; returns a function that does it once (synchronously with a synchronous provider). */
+export function lowerBound(setup: Setup, chain: BenchChain, sample: HandshakeSample, provider: CryptoProvider): () => MaybePromise<void> {
   const algorithm = signatureAlgorithmForScheme(sample.scheme)
   if (!algorithm) throw new Error(`no algorithm for scheme ${sample.scheme}`)
   const parties: Parties = {

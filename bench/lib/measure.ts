@@ -1,4 +1,5 @@
 // Benchmark timing: workloads take turns in short CPU-time slices, a warm-up round then measured rounds, median/min/max.
+import type { MaybePromise } from '../../src/pending.js'
 
 /** Median, min and max of a set of rounds. */
 export interface Stats {
@@ -7,10 +8,13 @@ export interface Stats {
   readonly max: number
 }
 
-/** One thing to measure: `run` does some work and returns how many units (handshakes, bytes, operations) it did. */
+/**
+ * One thing to measure: `run` does some work and returns how many units (handshakes, bytes, operations) it did,
+ * or a promise of that when the work is asynchronous (an asynchronous provider, a socket).
+ */
 export interface Workload {
   readonly name: string
-  readonly run: () => number | Promise<number>
+  readonly run: () => MaybePromise<number>
 }
 
 export interface RoundOptions {

@@ -1,8 +1,9 @@
-// node:tls (native OpenSSL) over loopback TCP in this process, pinned to a scenario's parameters: full handshakes only.
+// node:tls (native OpenSSL) over loopback TCP in this process, pinned to a scenario's parameters: full handshakes, and bulk data on one connection.
 import { once } from 'node:events'
 import { constants } from 'node:crypto'
 import tls from 'node:tls'
 import type { AddressInfo } from 'node:net'
+import type { Workload } from './measure.js'
 import type { BenchChain } from './pki.js'
 import { SERVER_NAME } from './pki.js'
 import type { Setup } from './scenarios.js'
@@ -86,6 +87,52 @@ export async function startNodeTls(s: Setup, chain: BenchChain): Promise<NodeTls
   return {
     handshake,
     async close() {
+      server.close()
+      await once(server, 'close')
+    },
+  }
+}
+
+/** Writes per bulk run: 64 × 16 KiB (1 MiB) in flight at once, so the run measures throughput rather than round trips. */
+const BULK_WRITES = 64
+
+export interface NodeTlsBulk {
+  readonly workload: Workload
+  close(): Promise<void>
+}
+
+/**
+ * One node:tls connection over loopback pinned to `s`; each run writes 1 MiB client → server in `payload`-sized
+ * writes and waits until the server has read all of it. Both ends' CPU (OpenSSL, TLSWrap, the TCP stack's syscalls)
+ * is in this process.
+ */
+export async function startNodeTlsBulk(s: Setup, chain: BenchChain, payload: Uint8Array): Promise<NodeTlsBulk> {
+  const server = tls.createServer({ ...parameters(s), key: chain.keyPem, cert: chain.chainPem })
+  let received = 0
+  let waiting: { target: number; resolve: () => void } | undefined
+  const accepted = new Promise<tls.TLSSocket>((resolve) => server.once('secureConnection', resolve))
+  server.listen(0, '127.0.0.1')
+  await once(server, 'listening')
+  const { port } = server.address() as AddressInfo
+  const client = tls.connect({ host: '127.0.0.1', port, servername: SERVER_NAME, ca: chain.rootPem, ...parameters(s) })
+  await once(client, 'secureConnect')
+  const socket = await accepted
+  socket.on('data', (chunk: Buffer) => {
+    received += chunk.length
+    if (waiting && received >= waiting.target) waiting.resolve()
+  })
+  const run = async (): Promise<number> => {
+    const target = received + BULK_WRITES * payload.length
+    const arrived = new Promise<void>((resolve) => (waiting = { target, resolve }))
+    for (let i = 0; i < BULK_WRITES; i++) client.write(payload)
+    await arrived
+    return BULK_WRITES * payload.length
+  }
+  return {
+    workload: { name: `node:tls bulk ${s.id}`, run },
+    async close() {
+      client.destroy()
+      socket.destroy()
       server.close()
       await once(server, 'close')
     },

@@ -1,5 +1,6 @@
 // A CryptoProvider that counts what it is asked to do: the crypto a real handshake performs, and its transcript's messages.
-import type { CryptoProvider, HashAlgorithm, HashName, HashState } from '../../src/crypto/provider.js'
+import type { CryptoProvider, HashAlgorithm, HashName, HashState, KeyShare } from '../../src/crypto/provider.js'
+import { isPending } from '../../src/pending.js'
 
 /** What one run through the provider did. */
 export interface CryptoLog {
@@ -122,15 +123,16 @@ export function recordingProvider(base: CryptoProvider): { provider: CryptoProvi
     },
     generateKeyShare(group, privateKey) {
       log.keyShares++
-      const share = base.generateKeyShare(group, privateKey)
-      return {
+      const counted = (share: KeyShare): KeyShare => ({
         group: share.group,
         publicKey: share.publicKey,
         agree(peer) {
           log.agreements++
           return share.agree(peer)
         },
-      }
+      })
+      const share = base.generateKeyShare(group, privateKey)
+      return isPending(share) ? Promise.resolve(share).then(counted) : counted(share)
     },
     sign(algorithm, key, message) {
       log.signatures++

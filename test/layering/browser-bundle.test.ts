@@ -10,6 +10,9 @@ const src = join(root, 'src')
 /** Floors of DESIGN.md: a file may import only from its own floor or below. */
 const floors: Record<string, number> = { bytes: 0, errors: 0, crypto: 1, record: 2, x509: 2, policy: 2, handshake: 3, transport: 4, cli: 5 }
 
+/** Node-only files below the transport: each may import Node built-ins, and only the Node entry point may import it. */
+const nodeOnly = ['x509/node-store.ts', 'crypto/node-crypto.ts']
+
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
     const path = join(dir, name)
@@ -36,7 +39,7 @@ describe('layering', () => {
     }
   })
 
-  it('keeps imports pointing down the floors, and Node built-ins in the transport and the Node trust store only', () => {
+  it('keeps imports pointing down the floors, and Node built-ins in the transport and the Node-only files (trust store, node:crypto provider)', () => {
     const violations: string[] = []
     for (const file of sourceFiles(src)) {
       const floor = floorOf(file)
@@ -44,7 +47,7 @@ describe('layering', () => {
       for (const spec of importsOf(file)) {
         const name = relative(src, file)
         if (spec.startsWith('node:')) {
-          if (floor < 4 && name !== 'x509/node-store.ts') violations.push(`${name} imports ${spec}`)
+          if (floor < 4 && !nodeOnly.includes(name)) violations.push(`${name} imports ${spec}`)
           continue
         }
         if (!spec.startsWith('.')) continue
@@ -58,5 +61,10 @@ describe('layering', () => {
   it('loads the Node-only trust store from the Node transport alone', () => {
     const importers = sourceFiles(src).filter((f) => importsOf(f).some((s) => s.endsWith('node-store.js')))
     expect(importers.map((f) => relative(src, f))).toEqual(['transport/node.ts'])
+  })
+
+  it('lets nothing but the Node entry point import the node:crypto provider', () => {
+    const importers = sourceFiles(src).filter((f) => importsOf(f).some((s) => s.endsWith('/node-crypto.js')))
+    expect(importers.map((f) => relative(src, f)).filter((name) => name !== 'transport/node.ts')).toEqual([])
   })
 })
