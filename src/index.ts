@@ -34,6 +34,7 @@ export { formatPolicy, type TlsPolicy, type PolicyOptions, type VerifyMode } fro
 export { TrustStore } from './x509/trust-store.js'
 export { pinnedCertificateVerifier, insecureNoVerification, webPkiVerifier, type PeerCertificateVerifier } from './x509/verifier.js'
 export { nobleProvider, createNobleProvider, type NobleProviderOptions } from './crypto/noble.js'
+export { webCryptoProvider, createWebCryptoProvider } from './crypto/webcrypto.js'
 export type { RandomBytes } from './crypto/random.js'
-export type { CryptoProvider } from './crypto/provider.js'
+export type { CryptoProvider, SyncCryptoProvider, ProviderDescription, ProviderOperation } from './crypto/provider.js'
 export { importPrivateKey } from './crypto/keys.js'

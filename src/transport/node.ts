@@ -278,3 +278,5 @@ export class TlsServer extends EventEmitter {
 export function createServer(options: ServerOptions, listener?: (socket: TlsSocket) => void): TlsServer {
   return new TlsServer(options, listener)
 }
+
+export { nodeCryptoProvider } from '../crypto/node-crypto.js'
