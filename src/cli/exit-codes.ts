@@ -35,7 +35,7 @@ export function describeFailure(error: unknown): { message: string; code: ExitCo
     return { message: `certificate verification failed: ${error.reason} at depth ${error.depth}: ${detail}`, code: ExitCode.verification }
   }
   if (error instanceof TlsAlertReceivedError) return { message: `the peer sent the fatal alert ${error.received}`, code: ExitCode.failed }
-  if (error instanceof TlsPolicyError) return { message: `refused by the policy (${error.constraint}): ${error.message}`, code: ExitCode.failed }
+  if (error instanceof TlsPolicyError) return { message: `${error.message}; alert ${error.alert}`, code: ExitCode.failed }
   const system = systemCode(error)
   if (error instanceof TlsError) {
     return { message: `TLS error ${error.code}${system ? ` (${system})` : ''}, alert ${error.alert}: ${error.message}`, code: ExitCode.failed }
