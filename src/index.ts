@@ -1,7 +1,15 @@
 // The public surface of pure-tls: re-exports only.
-export { createDefaultContext, TlsContext, type ContextOptions, type ClientConnectionOptions, type Purpose } from './handshake/context.js'
+export {
+  createDefaultContext,
+  TlsContext,
+  type ContextOptions,
+  type ClientConnectionOptions,
+  type Purpose,
+  type CertificateSource,
+  type Bytes,
+} from './handshake/context.js'
 export { Connection, type ConnectionState } from './handshake/connection.js'
-export type { ConnectionInfo, StoredTicket } from './handshake/session.js'
+export type { ConnectionInfo, StoredTicket, SessionTicketInfo } from './handshake/session.js'
 export { secureStreams, type ByteStreamPair, type SecureStreamPair } from './transport/web-streams.js'
 export {
   TlsError,
@@ -13,9 +21,49 @@ export {
   type AlertName,
   type CertificateFailureReason,
 } from './errors.js'
-export { formatPolicy, type TlsPolicy, type PolicyOptions, type VerifyMode } from './policy/policy.js'
-export { TrustStore } from './x509/trust-store.js'
-export { pinnedCertificateVerifier, insecureNoVerification, webPkiVerifier, type PeerCertificateVerifier } from './x509/verifier.js'
+export { formatPolicy, type TlsPolicy, type PolicyOptions, type VerifyMode, type Role } from './policy/policy.js'
+export type { TlsVersion } from './policy/defaults.js'
+export type {
+  CipherSuiteName,
+  Tls13CipherSuiteName,
+  Tls12CipherSuiteName,
+  OpenSslCipherSuiteName,
+  GroupName,
+  SignatureSchemeOptionName,
+  TlsVersionName,
+} from './policy/names.js'
+export { TrustStore, type TrustSource } from './x509/trust-store.js'
+export type { Purpose as KeyPurpose } from './x509/verify.js'
+export {
+  pinnedCertificateVerifier,
+  insecureNoVerification,
+  webPkiVerifier,
+  type PeerCertificateVerifier,
+  type VerificationContext,
+  type VerifiedPeer,
+  type WebPkiVerifierOptions,
+} from './x509/verifier.js'
 export { nobleProvider } from './crypto/noble.js'
-export type { CryptoProvider } from './crypto/provider.js'
+export type {
+  CryptoProvider,
+  SyncCryptoProvider,
+  ProviderDescription,
+  KeyShare,
+  NamedGroupName,
+  PrivateKey,
+  PublicKey,
+  SignatureAlgorithm,
+  HashAlgorithm,
+  HashName,
+  AeadAlgorithm,
+  AeadName,
+  ProviderOperation,
+  AeadKey,
+  HashState,
+  CurveName,
+  SyncAeadAlgorithm,
+  SyncAeadKey,
+  SyncKeyShare,
+} from './crypto/provider.js'
+export type { MaybePromise } from './pending.js'
 export { importPrivateKey } from './crypto/keys.js'

@@ -110,6 +110,7 @@ function nistShare(group: 'secp256r1' | 'secp384r1', fixedSecret?: Uint8Array): 
 /** Whether this runtime is likely to run AES in hardware; noble's AES is pure JS, so never. */
 const hasHardwareAes = false
 
+/** The default provider: pure JavaScript (noble-curves, noble-hashes, noble-ciphers, RSA on BigInt), synchronous. */
 export const nobleProvider: SyncCryptoProvider = {
   name: 'noble',
   hasHardwareAes,

@@ -17,7 +17,9 @@ import type { CertifiedKey, HandshakeConfig } from './session.js'
 /** Python's two purposes: SERVER_AUTH makes a client context, CLIENT_AUTH a server context. */
 export type Purpose = 'server-auth' | 'client-auth'
 
-type Bytes = string | Uint8Array
+/** PEM text or DER bytes (a certificate, a key). */
+export type Bytes = string | Uint8Array
+/** One or several certificates: PEM text (any number of blocks), DER bytes, or a list of either. */
 export type CertificateSource = Bytes | readonly Bytes[]
 
 export interface ContextOptions extends PolicyOptions {
@@ -25,11 +27,18 @@ export interface ContextOptions extends PolicyOptions {
   ca?: CertificateSource | TrustStore
   /** Our certificate chain (PEM text with several blocks, or DER certificates leaf first), with `key`. */
   cert?: CertificateSource
+  /** The private key of `cert`'s leaf: PEM or DER (PKCS#8, SEC1, PKCS#1), or a key from importPrivateKey(). */
   key?: Bytes | PrivateKey
   /** Several certificates (e.g. ECDSA and RSA): the server picks one the client can verify. */
-  certificates?: readonly { cert: CertificateSource; key: Bytes | PrivateKey }[]
+  certificates?: readonly {
+    /** The chain, leaf first. */
+    cert: CertificateSource
+    /** The leaf's private key. */
+    key: Bytes | PrivateKey
+  }[]
   /** Replaces chain verification, e.g. pinnedCertificateVerifier(); the policy's verifyMode still applies. */
   verifier?: PeerCertificateVerifier
+  /** Where every primitive comes from (random, hashes, AEADs, key exchange, signatures). Default nobleProvider. */
   provider?: CryptoProvider
   /** The clock certificates are checked against (tests inject one). */
   now?: () => Date
@@ -43,6 +52,7 @@ export interface ContextOptions extends PolicyOptions {
   sessionTickets?: boolean
 }
 
+/** The per-connection options of `context.client()`. */
 export interface ClientConnectionOptions {
   /** The host name sent in SNI and checked against the server's certificate (required when checkHostname). */
   serverName?: string
@@ -122,7 +132,9 @@ function trustStoreFrom(ca: ContextOptions['ca']): TrustStore | undefined {
 
 /** A TLS context: the policy plus our certificates and trust anchors; it makes client or server Connections. */
 export class TlsContext {
+  /** `'server-auth'` (a client context) or `'client-auth'` (a server context). */
   readonly purpose: Purpose
+  /** The validated, frozen policy every connection of this context follows. */
   readonly policy: TlsPolicy
   private readonly provider: CryptoProvider
   private readonly certificates: readonly CertifiedKey[]

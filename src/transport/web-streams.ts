@@ -3,21 +3,22 @@ import { TlsError } from '../errors.js'
 import type { Connection } from '../handshake/connection.js'
 import type { ConnectionInfo } from '../handshake/session.js'
 
+/** A byte stream both ways: a TCP tunnel, a WebSocket adapter, a WebTransport stream, a socket of the runtime. */
 export interface ByteStreamPair {
+  /** The bytes arriving (from the network, or for a secure pair: the plaintext from the peer). */
   readable: ReadableStream<Uint8Array>
+  /** The bytes to send (to the network, or for a secure pair: the plaintext for the peer). */
   writable: WritableStream<Uint8Array>
 }
 
+/** The plaintext side of secureStreams(): read and write application data; the handshake's outcome. */
 export interface SecureStreamPair extends ByteStreamPair {
   /** Resolves with what was negotiated when the handshake completes; rejects with the TlsError that ended it. */
   readonly handshake: Promise<ConnectionInfo>
+  /** The sans-I/O connection underneath (for info, exporters, key updates). */
   readonly connection: Connection
 }
 
-/**
- * Runs `connection` over `transport`. Reading is pull-driven (nothing is read from the transport while the
- * application's readable is full), and writes resolve only once the transport has accepted the records.
- */
 /** A failure of the underlying stream, as a TlsError (code ERR_TLS_TRANSPORT): every rejection here is one. */
 function rethrowAsTlsError(cause: unknown): never {
   if (cause instanceof TlsError) throw cause
@@ -26,6 +27,10 @@ function rethrowAsTlsError(cause: unknown): never {
   throw error
 }
 
+/**
+ * Runs `connection` over `transport`. Reading is pull-driven (nothing is read from the transport while the
+ * application's readable is full), and writes resolve only once the transport has accepted the records.
+ */
 export function secureStreams(connection: Connection, transport: ByteStreamPair): SecureStreamPair {
   const reader = transport.readable.getReader()
   const writer = transport.writable.getWriter()
