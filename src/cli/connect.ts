@@ -3,7 +3,7 @@ import type { ContextOptions } from '../handshake/context.js'
 import { connect, createDefaultContext, type TlsSocket } from '../transport/node.js'
 import { type CommandSpec, flag, formatHelp, integerOption, parseCommandLine, type ParsedCommandLine, stringOption, UsageError } from './args.js'
 import { formatChain, formatSummary } from './describe.js'
-import { describeFailure, ExitCode } from './exit-codes.js'
+import { ExitCode, reportFailure } from './exit-codes.js'
 import { readOptionalFile } from './files.js'
 import type { KeyLogFile } from './key-log.js'
 import { ObservedSocket } from './observed-socket.js'
@@ -145,9 +145,7 @@ export async function runConnect(argv: string[]): Promise<number> {
     await relay(socket, flag(parsed, 'ign-eof'))
     return ExitCode.ok
   } catch (error) {
-    const failure = describeFailure(error)
-    process.stderr.write(`pure-tls connect: ${failure.message}\n`)
-    return failure.code
+    return reportFailure('pure-tls connect', error)
   } finally {
     keyLog?.close()
   }

@@ -3,7 +3,7 @@ import { once } from 'node:events'
 import { connect, createServer, type TlsServer, type TlsSocket } from '../transport/node.js'
 import { UsageError } from './args.js'
 import { createCertificateAuthority, issueLeafCertificate } from './certificates.js'
-import { describeFailure, ExitCode } from './exit-codes.js'
+import { ExitCode, reportFailure } from './exit-codes.js'
 
 const HOST_NAME = 'localhost'
 
@@ -113,9 +113,7 @@ export async function runDemo(argv: string[]): Promise<number> {
     await Promise.race([demo(parseVersion(argv)), timedOut])
     return ExitCode.ok
   } catch (err) {
-    const failure = describeFailure(err)
-    console.error(`pure-tls demo: ${failure.message}`)
-    return failure.code
+    return reportFailure('pure-tls demo', err)
   } finally {
     clearTimeout(watchdog)
   }

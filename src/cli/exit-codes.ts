@@ -43,3 +43,10 @@ export function describeFailure(error: unknown): { message: string; code: ExitCo
   if (error instanceof Error) return { message: system ? `${error.message} (${system})` : error.message, code: ExitCode.failed }
   return { message: String(error), code: ExitCode.failed }
 }
+
+/** Prints `prefix: message` for the error on stderr and returns its exit code. */
+export function reportFailure(prefix: string, error: unknown): ExitCodeValue {
+  const failure = describeFailure(error)
+  process.stderr.write(`${prefix}: ${failure.message}\n`)
+  return failure.code
+}

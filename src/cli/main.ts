@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs'
 import { runConnect } from './connect.js'
 import { runDemo } from './demo.js'
-import { describeFailure, ExitCode } from './exit-codes.js'
+import { describeFailure, ExitCode, reportFailure } from './exit-codes.js'
 import { runServe } from './serve.js'
 import { runVerify } from './verify.js'
 
@@ -63,9 +63,7 @@ async function main(argv: string[]): Promise<number> {
   try {
     return await command.run(rest)
   } catch (error) {
-    const failure = describeFailure(error)
-    process.stderr.write(`pure-tls ${name}: ${failure.message}\n`)
-    return failure.code
+    return reportFailure(`pure-tls ${name}`, error)
   }
 }
 

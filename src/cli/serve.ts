@@ -6,7 +6,7 @@ import { createDefaultContext, createServer, type TlsServer, type TlsSocket } fr
 import { type CommandSpec, flag, formatHelp, integerOption, listOption, parseCommandLine, type ParsedCommandLine, stringOption, UsageError } from './args.js'
 import { createCertificateAuthority, issueLeafCertificate } from './certificates.js'
 import { formatSummary } from './describe.js'
-import { describeFailure, ExitCode } from './exit-codes.js'
+import { describeFailure, ExitCode, reportFailure } from './exit-codes.js'
 import { readOptionalFile } from './files.js'
 import type { KeyLogFile } from './key-log.js'
 import { keyLogFrom, policyOptionsFrom, withTlsOptions } from './tls-options.js'
@@ -181,9 +181,7 @@ export async function runServe(argv: string[]): Promise<number> {
     await done
     return ExitCode.ok
   } catch (error) {
-    const failure = describeFailure(error)
-    process.stderr.write(`pure-tls serve: ${failure.message}\n`)
-    return failure.code
+    return reportFailure('pure-tls serve', error)
   } finally {
     keyLog?.close()
   }

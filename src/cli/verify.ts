@@ -6,7 +6,7 @@ import { mozillaTrustStore } from '../x509/roots/mozilla.js'
 import { verifyCertificateChain, type Purpose } from '../x509/verify.js'
 import { type CommandSpec, formatHelp, parseCommandLine, type ParsedCommandLine, stringOption, UsageError } from './args.js'
 import { formatRows } from './describe.js'
-import { describeFailure, ExitCode } from './exit-codes.js'
+import { ExitCode, reportFailure } from './exit-codes.js'
 import { readTextFile } from './files.js'
 
 /** The spec of `pure-tls verify`: its usage, options and --help. */
@@ -81,8 +81,6 @@ export async function runVerify(argv: string[]): Promise<number> {
     process.stdout.write(`${path}: OK\n${formatRows(verified.map((cert, depth) => [`depth ${depth}`, cert.subject.text || '(empty subject)']))}\n`)
     return ExitCode.ok
   } catch (error) {
-    const failure = describeFailure(error)
-    process.stderr.write(`${path}: ${failure.message}\n`)
-    return failure.code
+    return reportFailure(path, error)
   }
 }
