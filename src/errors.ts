@@ -2,36 +2,65 @@
 
 /** Alert descriptions (RFC 8446 section 6, RFC 5246 section 7.2, RFC 7301, RFC 5746). */
 export const AlertDescription = {
+  /** The sender will send no more data (RFC 8446 section 6.1); a closure, not an error. */
   close_notify: 0,
+  /** An inappropriate message, e.g. out of order (RFC 8446 section 6.2). */
   unexpected_message: 10,
+  /** A record failed to decrypt or authenticate. */
   bad_record_mac: 20,
+  /** A record longer than the protocol allows (2^14 bytes of plaintext, plus expansion). */
   record_overflow: 22,
+  /** No acceptable set of parameters (suites, groups, versions) was found. */
   handshake_failure: 40,
+  /** A certificate was corrupt, had a bad signature, or did not name the server. */
   bad_certificate: 42,
+  /** A certificate of an unsupported type or with an unusable key usage. */
   unsupported_certificate: 43,
+  /** A certificate was revoked by its signer. */
   certificate_revoked: 44,
+  /** A certificate has expired or is not yet valid. */
   certificate_expired: 45,
+  /** Some other unspecified issue with a certificate. */
   certificate_unknown: 46,
+  /** A field in the handshake was incorrect or inconsistent with other fields. */
   illegal_parameter: 47,
+  /** The chain did not lead to a trusted certificate authority. */
   unknown_ca: 48,
+  /** A valid certificate or PSK was received, but access was refused. */
   access_denied: 49,
+  /** A message could not be decoded (a field out of range, a wrong length). */
   decode_error: 50,
+  /** A handshake cryptographic operation failed: a signature or Finished that does not verify. */
   decrypt_error: 51,
+  /** The peer offered or chose a version we do not accept. */
   protocol_version: 70,
+  /** The peer requires parameters more secure than the ones offered. */
   insufficient_security: 71,
+  /** An error unrelated to the peer or the protocol (also: what a local misuse reports). */
   internal_error: 80,
+  /** A fallback retry was refused (TLS_FALLBACK_SCSV, RFC 7507). */
   inappropriate_fallback: 86,
+  /** The handshake was canceled for a reason unrelated to a protocol failure. */
   user_canceled: 90,
+  /** Renegotiation refused (RFC 5746); pure-tls never renegotiates. */
   no_renegotiation: 100,
+  /** A mandatory extension is missing (RFC 8446 section 9.2). */
   missing_extension: 109,
+  /** An extension the receiver did not offer or may not receive in this message. */
   unsupported_extension: 110,
+  /** No server is known by the name in server_name (RFC 6066 section 3). */
   unrecognized_name: 112,
+  /** An invalid or unacceptable OCSP response (RFC 6066 section 8). */
   bad_certificate_status_response: 113,
+  /** No acceptable PSK identity was offered (RFC 4279, RFC 8446 section 4.2.11). */
   unknown_psk_identity: 115,
+  /** A certificate was required (a server with verifyMode required) but none was sent. */
   certificate_required: 116,
+  /** No ALPN protocol in common (RFC 7301 section 3.2). */
   no_application_protocol: 120,
 } as const
 
+/** An alert by its RFC name, e.g. `'handshake_failure'`. */
 export type AlertName = keyof typeof AlertDescription
 
 const alertNames = new Map<number, AlertName>(
@@ -45,7 +74,13 @@ export function alertName(code: number): string {
 
 /** The base class: `alert` is what this side sends (or sent) because of the error; `code` is stable. */
 export class TlsError extends Error {
+  /** The alert this side sent, or will send, because of the error (for a received alert: the one received). */
   readonly alert: AlertName
+  /**
+   * A stable identifier to branch on: `ERR_TLS_<ALERT>` for protocol errors, or one of `ERR_TLS_CONFIG`,
+   * `ERR_TLS_POLICY`, `ERR_TLS_CERT_VERIFY`, `ERR_TLS_ALERT_RECEIVED`, `ERR_TLS_TRANSPORT`, `ERR_TLS_CONNECTION_CLOSED`,
+   * `ERR_TLS_HANDSHAKE_TIMEOUT`, `ERR_TLS_NOT_READY`, `ERR_TLS_WRITE_AFTER_CLOSE`.
+   */
   readonly code: string
   constructor(alert: AlertName, message: string, code: string = `ERR_TLS_${alert.toUpperCase()}`) {
     super(message)
@@ -59,6 +94,7 @@ export class TlsError extends Error {
 export class TlsAlertReceivedError extends TlsError {
   /** The description the peer sent, by name when we know it. */
   readonly received: string
+  /** The alert's description code as it arrived on the wire (RFC 8446 section 6). */
   readonly receivedCode: number
   constructor(code: number) {
     const name = alertName(code)
@@ -72,6 +108,7 @@ export class TlsAlertReceivedError extends TlsError {
 
 /** A configuration mistake, thrown when a context or connection is built, never during a handshake. */
 export class TlsConfigError extends TlsError {
+  /** The option that is wrong, e.g. `'minVersion'` or `'certificates[1].key'`. */
   readonly option: string
   constructor(option: string, message: string) {
     super('internal_error', `${option}: ${message}`, 'ERR_TLS_CONFIG')
@@ -82,8 +119,11 @@ export class TlsConfigError extends TlsError {
 
 /** A handshake refused by a policy constraint: it names the constraint, what was offered, what is allowed. */
 export class TlsPolicyError extends TlsError {
+  /** The constraint that refused, as the policy table names it: `'versions'`, `'cipher suites'`, `'groups'`, … */
   readonly constraint: string
+  /** What the peer offered or chose (at most 12 items named). */
   readonly offered: string
+  /** What the policy allows. */
   readonly allowed: string
   constructor(constraint: string, alert: AlertName, offered: string, allowed: string, detail?: string) {
     super(
@@ -142,7 +182,9 @@ const certificateAlerts: Record<CertificateFailureReason, AlertName> = {
 
 /** A certificate chain or host name failed verification; `depth` is 0 for the leaf. */
 export class CertificateVerificationError extends TlsError {
+  /** Why verification failed; the alert sent follows from it (e.g. `expired` → `certificate_expired`). */
   readonly reason: CertificateFailureReason
+  /** The position of the failing certificate in the chain: 0 is the leaf, 1 its issuer, and so on. */
   readonly depth: number
   constructor(reason: CertificateFailureReason, message: string, depth = 0) {
     super(certificateAlerts[reason], `certificate verify failed (${reason}) at depth ${depth}: ${message}`, 'ERR_TLS_CERT_VERIFY')

@@ -4,6 +4,7 @@ import type { CryptoProvider, NamedGroupName } from '../../src/crypto/provider.j
 import { nobleProvider } from '../../src/crypto/noble.js'
 import { cipherSuiteByName, type CipherSuite } from '../../src/policy/suites.js'
 import type { BenchChain } from './pki.js'
+import type { CipherSuiteName } from '../../src/policy/names.js'
 
 export type ChainKind = 'ecdsa-p256' | 'rsa-2048'
 
@@ -60,7 +61,7 @@ export function groupName(s: Setup): NamedGroupName {
 
 /** The parameters both ends are pinned to (versions, suite, group). */
 function pinned(s: Setup): ContextOptions {
-  return { minVersion: s.version, maxVersion: s.version, cipherSuites: [s.suite.name], groups: s.groups }
+  return { minVersion: s.version, maxVersion: s.version, cipherSuites: [s.suite.name as CipherSuiteName], groups: s.groups }
 }
 
 export interface PureTlsContexts {

@@ -1,24 +1,34 @@
 // The CryptoProvider interface: every primitive the TLS stack uses, passed as a value (rustls' model).
 import type { MaybePromise } from '../pending.js'
 
+/** The hashes the suites and signatures use (FIPS 180-4 names). */
 export type HashName = 'SHA-256' | 'SHA-384' | 'SHA-512'
+/** The AEADs of the implemented suites (RFC 5116, RFC 8439). */
 export type AeadName = 'AES-128-GCM' | 'AES-256-GCM' | 'CHACHA20-POLY1305'
 /** Key-exchange groups, by their RFC 8446 names. */
 export type NamedGroupName = 'x25519' | 'secp256r1' | 'secp384r1'
+/** The NIST curves of ECDSA keys (FIPS 186-4). */
 export type CurveName = 'P-256' | 'P-384'
 
 /** An incremental hash whose state can be forked (the transcript needs that). */
 export interface HashState {
+  /** Absorbs more data; returns this state. */
   update(data: Uint8Array): HashState
   /** Digest of everything so far; the state stays usable. */
   digest(): Uint8Array
+  /** An independent copy of the state so far. */
   clone(): HashState
 }
 
+/** A hash function: one-shot or incremental. */
 export interface HashAlgorithm {
+  /** Which hash this is. */
   readonly name: HashName
+  /** The digest length in bytes (32, 48 or 64). */
   readonly outputLength: number
+  /** A fresh incremental state. */
   create(): HashState
+  /** The digest of `data` in one call. */
   digest(data: Uint8Array): Uint8Array
 }
 
@@ -34,10 +44,15 @@ export interface AeadKey {
   open(nonce: Uint8Array, ciphertextAndTag: Uint8Array, additionalData: Uint8Array): MaybePromise<Uint8Array | null>
 }
 
+/** An AEAD algorithm, before it is keyed. */
 export interface AeadAlgorithm {
+  /** Which AEAD this is. */
   readonly name: AeadName
+  /** The key length in bytes (16 or 32). */
   readonly keyLength: number
+  /** The nonce length in bytes: 12 for every implemented suite. */
   readonly nonceLength: 12
+  /** The authentication tag length in bytes: 16. */
   readonly tagLength: 16
   /** Keys the AEAD; synchronous (an implementation whose import is asynchronous awaits it inside seal/open). */
   importKey(key: Uint8Array): AeadKey
@@ -45,7 +60,9 @@ export interface AeadAlgorithm {
 
 /** An ephemeral key share: `publicKey` is what goes on the wire in key_share / ServerKeyExchange. */
 export interface KeyShare {
+  /** The group this share is for. */
   readonly group: NamedGroupName
+  /** Our public value as sent on the wire (X25519: 32 bytes; NIST curves: an uncompressed point). */
   readonly publicKey: Uint8Array
   /**
    * The shared secret with the peer's public value; throws (or rejects with) TlsError(illegal_parameter) for an
@@ -54,25 +71,75 @@ export interface KeyShare {
   agree(peerPublicKey: Uint8Array): MaybePromise<Uint8Array>
 }
 
+/** A public key from a certificate's SubjectPublicKeyInfo. */
 export type PublicKey =
-  | { readonly type: 'ec'; readonly curve: CurveName; readonly point: Uint8Array }
-  | { readonly type: 'ed25519'; readonly key: Uint8Array }
-  | { readonly type: 'rsa'; readonly n: bigint; readonly e: bigint; readonly bits: number }
-
-export type PrivateKey =
-  | { readonly type: 'ec'; readonly curve: CurveName; readonly d: Uint8Array; readonly publicKey: PublicKey }
-  | { readonly type: 'ed25519'; readonly seed: Uint8Array; readonly publicKey: PublicKey }
   | {
+      /** An elliptic-curve key. */
+      readonly type: 'ec'
+      /** Its curve. */
+      readonly curve: CurveName
+      /** The uncompressed point (0x04 || X || Y). */
+      readonly point: Uint8Array
+    }
+  | {
+      /** An Ed25519 key (RFC 8032). */
+      readonly type: 'ed25519'
+      /** The 32-byte public key. */
+      readonly key: Uint8Array
+    }
+  | {
+      /** An RSA key (RFC 8017). */
       readonly type: 'rsa'
+      /** The modulus. */
       readonly n: bigint
+      /** The public exponent. */
       readonly e: bigint
-      readonly d: bigint
-      readonly p: bigint
-      readonly q: bigint
-      readonly dp: bigint
-      readonly dq: bigint
-      readonly qi: bigint
+      /** The modulus length in bits. */
       readonly bits: number
+    }
+
+/** A private key as importPrivateKey() returns it (from PKCS#8, SEC1 or PKCS#1 PEM/DER). */
+export type PrivateKey =
+  | {
+      /** An elliptic-curve key. */
+      readonly type: 'ec'
+      /** Its curve. */
+      readonly curve: CurveName
+      /** The private scalar, big-endian. */
+      readonly d: Uint8Array
+      /** The matching public key. */
+      readonly publicKey: PublicKey
+    }
+  | {
+      /** An Ed25519 key (RFC 8032). */
+      readonly type: 'ed25519'
+      /** The 32-byte seed. */
+      readonly seed: Uint8Array
+      /** The matching public key. */
+      readonly publicKey: PublicKey
+    }
+  | {
+      /** An RSA key (RFC 8017 section 3.2, the CRT form). */
+      readonly type: 'rsa'
+      /** The modulus. */
+      readonly n: bigint
+      /** The public exponent. */
+      readonly e: bigint
+      /** The private exponent. */
+      readonly d: bigint
+      /** The first prime factor. */
+      readonly p: bigint
+      /** The second prime factor. */
+      readonly q: bigint
+      /** d mod (p - 1). */
+      readonly dp: bigint
+      /** d mod (q - 1). */
+      readonly dq: bigint
+      /** q^-1 mod p. */
+      readonly qi: bigint
+      /** The modulus length in bits. */
+      readonly bits: number
+      /** The matching public key. */
       readonly publicKey: PublicKey
     }
 
@@ -81,10 +148,30 @@ export type PrivateKey =
  * (src/crypto/schemes.ts); X.509 signatureAlgorithm OIDs map onto these too.
  */
 export type SignatureAlgorithm =
-  | { readonly type: 'ecdsa'; readonly hash: HashName }
-  | { readonly type: 'ed25519' }
-  | { readonly type: 'rsa-pkcs1'; readonly hash: HashName }
-  | { readonly type: 'rsa-pss'; readonly hash: HashName; readonly saltLength: number }
+  | {
+      /** ECDSA (FIPS 186-4), DER-encoded signatures. */
+      readonly type: 'ecdsa'
+      /** The hash applied to the message. */
+      readonly hash: HashName
+    }
+  | {
+      /** Ed25519 (RFC 8032), pure: no pre-hash. */
+      readonly type: 'ed25519'
+    }
+  | {
+      /** RSASSA-PKCS1-v1_5 (RFC 8017 section 8.2). */
+      readonly type: 'rsa-pkcs1'
+      /** The hash applied to the message. */
+      readonly hash: HashName
+    }
+  | {
+      /** RSASSA-PSS with MGF1 over the same hash (RFC 8017 section 8.1). */
+      readonly type: 'rsa-pss'
+      /** The hash of the message and of MGF1. */
+      readonly hash: HashName
+      /** The salt length in bytes (TLS: the hash length). */
+      readonly saltLength: number
+    }
 
 /** The operations a provider describes: which run natively in this runtime and which in JavaScript. */
 export type ProviderOperation =
@@ -99,7 +186,9 @@ export type ProviderOperation =
   | 'rsa-pkcs1'
   | 'rsa-pss'
 
+/** What `provider.describe()` says about where each operation runs. */
 export interface ProviderDescription {
+  /** The provider's name. */
   readonly name: string
   /** 'native' when the runtime's own crypto does it (WebCrypto, node:crypto), 'javascript' when noble or ours does. */
   readonly operations: Readonly<Record<ProviderOperation, 'native' | 'javascript'>>
@@ -112,13 +201,19 @@ export interface ProviderDescription {
  * JavaScript, and a WebCrypto round trip costs more than the work (bench/README.md has the figures).
  */
 export interface CryptoProvider {
+  /** A short name for messages and benchmarks, e.g. `'noble'`. */
   readonly name: string
   /** Every random byte the stack uses comes from here (key shares, randoms, salts, blinding, tickets). */
   randomBytes(length: number): Uint8Array
+  /** The hash `name` (SHA-256 and SHA-384 for the suites, SHA-512 for signatures). */
   hash(name: HashName): HashAlgorithm
+  /** HMAC (RFC 2104) of `data` under `key`. */
   hmac(hash: HashName, key: Uint8Array, data: Uint8Array): Uint8Array
+  /** HKDF-Extract (RFC 5869 section 2.2): the pseudorandom key. */
   hkdfExtract(hash: HashName, salt: Uint8Array, ikm: Uint8Array): Uint8Array
+  /** HKDF-Expand (RFC 5869 section 2.3): `length` bytes of output keying material. */
   hkdfExpand(hash: HashName, prk: Uint8Array, info: Uint8Array, length: number): Uint8Array
+  /** The AEAD `name`, to key with importKey(). */
   aead(name: AeadName): AeadAlgorithm
   /** Does AES run in hardware here? Decides whether the default suite order puts ChaCha20 first. */
   readonly hasHardwareAes: boolean
@@ -138,10 +233,12 @@ export interface SyncAeadKey extends AeadKey {
   open(nonce: Uint8Array, ciphertextAndTag: Uint8Array, additionalData: Uint8Array): Uint8Array | null
 }
 
+/** An AeadAlgorithm whose keys are SyncAeadKeys. */
 export interface SyncAeadAlgorithm extends AeadAlgorithm {
   importKey(key: Uint8Array): SyncAeadKey
 }
 
+/** A KeyShare whose agree() returns at once. */
 export interface SyncKeyShare extends KeyShare {
   agree(peerPublicKey: Uint8Array): Uint8Array
 }

@@ -17,7 +17,9 @@ import type { CertifiedKey, HandshakeConfig, MessageDirection } from './session.
 /** Python's two purposes: SERVER_AUTH makes a client context, CLIENT_AUTH a server context. */
 export type Purpose = 'server-auth' | 'client-auth'
 
-type Bytes = string | Uint8Array
+/** PEM text or DER bytes (a certificate, a key). */
+export type Bytes = string | Uint8Array
+/** One or several certificates: PEM text (any number of blocks), DER bytes, or a list of either. */
 export type CertificateSource = Bytes | readonly Bytes[]
 
 export interface ContextOptions extends PolicyOptions {
@@ -25,11 +27,18 @@ export interface ContextOptions extends PolicyOptions {
   ca?: CertificateSource | TrustStore
   /** Our certificate chain (PEM text with several blocks, or DER certificates leaf first), with `key`. */
   cert?: CertificateSource
+  /** The private key of `cert`'s leaf: PEM or DER (PKCS#8, SEC1, PKCS#1), or a key from importPrivateKey(). */
   key?: Bytes | PrivateKey
   /** Several certificates (e.g. ECDSA and RSA): the server picks one the client can verify. */
-  certificates?: readonly { cert: CertificateSource; key: Bytes | PrivateKey }[]
+  certificates?: readonly {
+    /** The chain, leaf first. */
+    cert: CertificateSource
+    /** The leaf's private key. */
+    key: Bytes | PrivateKey
+  }[]
   /** Replaces chain verification, e.g. pinnedCertificateVerifier(); the policy's verifyMode still applies. */
   verifier?: PeerCertificateVerifier
+  /** Where every primitive comes from (random, hashes, AEADs, key exchange, signatures). Default nobleProvider. */
   provider?: CryptoProvider
   /** The clock certificates are checked against (tests inject one). */
   now?: () => Date
@@ -41,11 +50,14 @@ export interface ContextOptions extends PolicyOptions {
    * ticket after each handshake and resumes from the tickets it issued.
    */
   sessionTickets?: boolean
+  /** Called for every handshake message each connection of this context sends or receives (traces, tests). */
+  onHandshakeMessage?: HandshakeMessageObserver
 }
 
 /** What a handshake observer gets for each message: which way it went, its type name, its body length. */
 export type HandshakeMessageObserver = (direction: MessageDirection, type: string, length: number) => void
 
+/** The per-connection options of `context.client()`. */
 export interface ClientConnectionOptions {
   /** The host name sent in SNI and checked against the server's certificate (required when checkHostname). */
   serverName?: string
@@ -78,12 +90,12 @@ function checkConnectionExtras(options: ConnectionExtras): void {
     throw new TlsConfigError('onHandshakeMessage', 'must be a function')
 }
 
-/** The context's key log and the connection's, both fed every line. */
-function bothKeyLogs(context: ((line: string) => void) | undefined, connection: ((line: string) => void) | undefined): ((line: string) => void) | undefined {
+/** The context's callback and the connection's, both called (key log lines, handshake messages). */
+function both<A extends unknown[]>(context: ((...args: A) => void) | undefined, connection: ((...args: A) => void) | undefined): ((...args: A) => void) | undefined {
   if (!context || !connection) return context ?? connection
-  return (line) => {
-    context(line)
-    connection(line)
+  return (...args) => {
+    context(...args)
+    connection(...args)
   }
 }
 
@@ -108,6 +120,7 @@ const knownOptions = new Set([
   'now',
   'keyLog',
   'sessionTickets',
+  'onHandshakeMessage',
 ])
 
 function certificatesFrom(option: string, source: CertificateSource): Uint8Array[] {
@@ -161,13 +174,16 @@ function trustStoreFrom(ca: ContextOptions['ca']): TrustStore | undefined {
 
 /** A TLS context: the policy plus our certificates and trust anchors; it makes client or server Connections. */
 export class TlsContext {
+  /** `'server-auth'` (a client context) or `'client-auth'` (a server context). */
   readonly purpose: Purpose
+  /** The validated, frozen policy every connection of this context follows. */
   readonly policy: TlsPolicy
   private readonly provider: CryptoProvider
   private readonly certificates: readonly CertifiedKey[]
   private readonly verifier: PeerCertificateVerifier | undefined
   private readonly now: () => Date
   private readonly keyLog: ((line: string) => void) | undefined
+  private readonly onHandshakeMessage: HandshakeMessageObserver | undefined
   private readonly sessionCache: SessionCache | undefined
   private readonly ticketSealer: TicketSealer | undefined
 
@@ -183,6 +199,8 @@ export class TlsContext {
     this.now = options.now ?? (() => new Date())
     if (options.keyLog !== undefined && typeof options.keyLog !== 'function') throw new TlsConfigError('keyLog', 'must be a function taking a line')
     this.keyLog = options.keyLog
+    checkConnectionExtras(options)
+    this.onHandshakeMessage = options.onHandshakeMessage
     if (options.sessionTickets !== undefined && typeof options.sessionTickets !== 'boolean')
       throw new TlsConfigError('sessionTickets', `must be a boolean, got ${typeof options.sessionTickets}`)
     this.sessionCache = options.sessionTickets && role === 'client' ? new SessionCache() : undefined
@@ -218,10 +236,10 @@ export class TlsContext {
       verifier: this.verifier,
       serverName,
       now: this.now,
-      keyLog: bothKeyLogs(this.keyLog, extras.keyLog),
+      keyLog: both(this.keyLog, extras.keyLog),
       sessionCache: this.sessionCache,
       ticketSealer: this.ticketSealer,
-      onHandshakeMessage: extras.onHandshakeMessage,
+      onHandshakeMessage: both(this.onHandshakeMessage, extras.onHandshakeMessage),
     }
   }
 

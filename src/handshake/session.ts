@@ -17,14 +17,21 @@ export interface CertifiedKey {
 
 /** A session ticket received from a server, kept for a later resumption. */
 export interface StoredTicket {
+  /** The version of the session the ticket resumes. */
   readonly version: 'TLSv1.3' | 'TLSv1.2'
+  /** The opaque ticket the server sent (RFC 8446 section 4.6.1), offered back as a PSK identity. */
   readonly ticket: Uint8Array
+  /** ticket_lifetime: seconds the server allows it to be used (at most 7 days). */
   readonly lifetimeSeconds: number
+  /** ticket_age_add: obfuscates the ticket age the client reports. */
   readonly ageAdd: number
+  /** When the ticket arrived (its age is counted from here). */
   readonly receivedAt: Date
+  /** The cipher suite code of the session; a resumption must use a suite with the same hash. */
   readonly cipherSuite: number
   /** TLS 1.3: the PSK derived from the resumption master secret and the ticket nonce. */
   readonly secret: Uint8Array
+  /** The server name the ticket was issued for; it is only offered to that name. */
   readonly serverName?: string
 }
 
@@ -69,17 +76,25 @@ export interface HandshakeConfig {
 
 /** What is known about an established connection (`conn.info`). */
 export interface ConnectionInfo {
+  /** The negotiated version. */
   readonly version: 'TLSv1.3' | 'TLSv1.2'
+  /** The negotiated suite by IANA name, e.g. `TLS_AES_128_GCM_SHA256`. */
   readonly cipherSuite: string
+  /** The ECDHE group of the key exchange (RFC 8446 section 4.2.7 name). */
   readonly group: NamedGroupName
+  /** The scheme of the peer's CertificateVerify / ServerKeyExchange signature; undefined when none was made (resumption). */
   readonly signatureScheme: string | undefined
+  /** The ALPN protocol selected (RFC 7301), or undefined. */
   readonly alpnProtocol: string | undefined
+  /** Client: the name sent in SNI; server: the name the client asked for (RFC 6066 section 3). */
   readonly serverName: string | undefined
   /** The peer's certificates as it sent them (DER, leaf first); empty when it sent none. */
   readonly peerCertificates: readonly Uint8Array[]
   /** True only when the peer's chain (and, for a client, the host name) was verified. */
   readonly peerVerified: boolean
+  /** True when the session was resumed from a ticket (TLS 1.3 PSK with ECDHE). */
   readonly resumed: boolean
+  /** True when the server asked for another key share (HelloRetryRequest, RFC 8446 section 4.1.4). */
   readonly helloRetryRequest: boolean
   /** TLS 1.2 only: whether the extended master secret (RFC 7627) was used. */
   readonly extendedMasterSecret: boolean | undefined

@@ -15,45 +15,90 @@ import {
   type TlsVersion,
   versionNames,
 } from './defaults.js'
-import { groupByName, groupDisplayName, schemeByName, schemeDisplayName, suiteByName, suiteDisplayName, suiteVersion } from './names.js'
+import {
+  type CipherSuiteName,
+  type GroupName,
+  groupByName,
+  groupDisplayName,
+  schemeByName,
+  schemeDisplayName,
+  type SignatureSchemeOptionName,
+  suiteByName,
+  suiteDisplayName,
+  suiteVersion,
+  type TlsVersionName,
+} from './names.js'
 
+/** Which side of the handshake a policy is for: a `'server-auth'` context makes clients, `'client-auth'` servers. */
 export type Role = 'client' | 'server'
+
+/**
+ * Whether the peer's certificate is asked for and verified. A client: `'required'` (the default) or `'none'` (no
+ * verification at all, named for what it is). A server: `'none'` (the default: no CertificateRequest),
+ * `'optional'` (asked for, verified when sent) or `'required'` (a client without one gets `certificate_required`).
+ */
 export type VerifyMode = 'none' | 'optional' | 'required'
 
-/** Everything a handshake consults; frozen once built. */
+/** Everything a handshake consults, validated and frozen: `context.policy`, and the README's policy table. */
 export interface TlsPolicy {
+  /** The side this policy is for. */
   readonly role: Role
+  /** The lowest version accepted, as its wire code (0x0303 TLS 1.2, 0x0304 TLS 1.3). */
   readonly minVersion: TlsVersion
+  /** The highest version offered or accepted, as its wire code. */
   readonly maxVersion: TlsVersion
-  /** Cipher suites by code, in preference order (1.3 and 1.2 ones together). */
+  /** Cipher suites by code, in preference order (1.3 and 1.2 ones together, only those usable in the version range). */
   readonly cipherSuites: readonly number[]
+  /** Key-exchange groups in preference order (RFC 8446 section 4.2.7); a client's one key share is for the first. */
   readonly groups: readonly NamedGroupName[]
+  /** Signature schemes by code, offered and accepted (RFC 8446 section 4.2.3). */
   readonly signatureSchemes: readonly number[]
   /** Client: verify the server (always 'required' unless loosened); server: ask for client certificates. */
   readonly verifyMode: VerifyMode
+  /** Client: the server certificate must name the server (SAN dNSName / iPAddress, RFC 6125; no CN fallback). */
   readonly checkHostname: boolean
+  /** TLS 1.2: `'required'` refuses a peer without the extended master secret (RFC 7627). */
   readonly extendedMasterSecret: 'required' | 'optional'
+  /** Renegotiation is always refused (`no_renegotiation`, RFC 5746 section 4). */
   readonly renegotiation: 'refused'
+  /** Compression is never offered nor accepted (CRIME). */
   readonly compression: 'none'
+  /** ALPN protocols in preference order (RFC 7301); empty when ALPN is not used. */
   readonly alpnProtocols: readonly string[]
   /** Server: refuse a client whose ALPN list shares nothing with ours (no_application_protocol). */
   readonly alpnStrict: boolean
+  /** The most certificates above the leaf a chain may have. */
   readonly maxChainDepth: number
+  /** Where trust anchors come from: the `ca` option, the registered default roots, or none (a server without `ca`). */
   readonly caSource: 'given' | 'default-roots' | 'none'
 }
 
 /** The options of createDefaultContext that shape the policy (certificates and CAs are handled beside it). */
 export interface PolicyOptions {
-  minVersion?: 'TLSv1.2' | 'TLSv1.3'
-  maxVersion?: 'TLSv1.2' | 'TLSv1.3'
-  cipherSuites?: readonly string[]
-  groups?: readonly string[]
-  signatureSchemes?: readonly string[]
+  /** The lowest version to accept. Default `'TLSv1.2'`; anything older is refused with a TlsConfigError. */
+  minVersion?: TlsVersionName
+  /** The highest version to offer or accept. Default `'TLSv1.3'`. */
+  maxVersion?: TlsVersionName
+  /**
+   * Cipher suites in preference order, by IANA or OpenSSL name (only ECDHE + AEAD suites exist here). Default: all
+   * nine, ChaCha20 first with the noble provider (software AES), AES-GCM first with a provider that has hardware AES.
+   */
+  cipherSuites?: readonly CipherSuiteName[]
+  /** Key-exchange groups in preference order (RFC 8446 section 4.2.7). Default `['X25519', 'P-256', 'P-384']`. */
+  groups?: readonly GroupName[]
+  /** Signature schemes offered and accepted (RFC 8446 section 4.2.3). Default: all of SignatureSchemeOptionName, no SHA-1. */
+  signatureSchemes?: readonly SignatureSchemeOptionName[]
+  /** See {@link VerifyMode}. Default `'required'` for a client, `'none'` for a server. */
   verifyMode?: VerifyMode
+  /** Client: check the server's name against its certificate. Default `true`; `false` is an explicit loosening. */
   checkHostname?: boolean
+  /** TLS 1.2: refuse peers without the extended master secret (RFC 7627). Default `true`. */
   requireExtendedMasterSecret?: boolean
+  /** ALPN protocols in preference order (RFC 7301), e.g. `['h2', 'http/1.1']`. Default: none (no ALPN extension). */
   alpnProtocols?: readonly string[]
+  /** Server: refuse clients whose ALPN offer shares nothing with `alpnProtocols` (RFC 7301 section 3.2). Default `false`. */
   alpnStrict?: boolean
+  /** The most certificates allowed above the leaf, 1 to 16. Default `8`. */
   maxChainDepth?: number
 }
 

@@ -28,8 +28,10 @@ function subjectDerOf(der: Uint8Array): Uint8Array {
   return der.subarray(at, subject.end)
 }
 
+/** A trust anchor source: a PEM bundle, one DER certificate, or a parsed Certificate. */
 export type TrustSource = string | Uint8Array | Certificate
 
+/** A set of trust anchors (CA certificates), looked up by subject during path building. */
 export class TrustStore {
   private readonly bySubject = new Map<string, AnchorEntry[]>()
   private readonly byDer = new Set<string>()
@@ -40,14 +42,17 @@ export class TrustStore {
     for (const source of sources) this.add(source)
   }
 
+  /** A store holding every CERTIFICATE block of a PEM bundle. */
   static fromPem(pem: string): TrustStore {
     return new TrustStore([pem])
   }
 
+  /** A store holding these DER certificates. */
   static fromDer(certificates: readonly Uint8Array[]): TrustStore {
     return new TrustStore(certificates)
   }
 
+  /** How many distinct anchors the store holds. */
   get size(): number {
     return this.count
   }

@@ -7,14 +7,19 @@ import type { CertificateCache } from './certificate-cache.js'
 import type { TrustStore } from './trust-store.js'
 import { verifyCertificateChain, type Purpose } from './verify.js'
 
+/** What a verifier is told about the handshake it verifies for. */
 export interface VerificationContext {
+  /** serverAuth when a client verifies its server, clientAuth when a server verifies a client. */
   readonly purpose: Purpose
   /** The name the client meant to reach (SNI); checked against the leaf when the verifier checks host names. */
   readonly serverName?: string
+  /** The time to check validity at; default the verifier's clock. */
   readonly now?: Date
 }
 
+/** A verified (or, for insecureNoVerification, merely parsed) peer chain. */
 export interface VerifiedPeer {
+  /** The peer's end-entity certificate. */
   readonly leaf: Certificate
   /** Leaf first; ends at the trust anchor when `verified`. */
   readonly path: Certificate[]
@@ -24,20 +29,27 @@ export interface VerifiedPeer {
   readonly error?: CertificateVerificationError
 }
 
+/** Decides whether the peer's certificate chain is acceptable; ContextOptions.verifier replaces the default one. */
 export interface PeerCertificateVerifier {
   /** Returns the verified peer or throws CertificateVerificationError (with the alert to send). */
   verify(chain: readonly Uint8Array[], context: VerificationContext): VerifiedPeer
 }
 
+/** The options of webPkiVerifier(). */
 export interface WebPkiVerifierOptions {
+  /** The trust anchors chains must lead to. */
   readonly trustStore: TrustStore
+  /** Checks the signatures along the chain. */
   readonly provider: CryptoProvider
   /** Check the leaf against context.serverName for serverAuth (default true). */
   readonly checkHostname?: boolean
+  /** The deepest position the anchor may take, the leaf being depth 0 (default 8). */
   readonly maxDepth?: number
+  /** The most candidate signatures checked while building a path before giving up (default 100). */
   readonly maxSignatureChecks?: number
   /** The clock, when the context gives no `now`. */
   readonly now?: () => Date
+  /** The parsed-certificate cache; null parses every time. Default: the shared, bounded cache. */
   readonly cache?: CertificateCache | null
 }
 

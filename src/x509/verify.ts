@@ -11,6 +11,7 @@ import { oid } from './oids.js'
 import { buildPath, type Candidate } from './path-builder.js'
 import type { TrustStore } from './trust-store.js'
 
+/** The extended key usage a chain is verified for (RFC 5280 section 4.2.1.12): a server's or a client's certificate. */
 export type Purpose = 'serverAuth' | 'clientAuth'
 
 export interface ChainVerificationOptions {

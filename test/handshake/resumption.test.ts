@@ -124,7 +124,7 @@ function exchange(run: Handshake, from: 'client' | 'server', text: string): stri
 }
 
 describe('TLS 1.3 resumption in memory: first handshake full, the next ones resumed from the ticket', () => {
-  for (const suite of ['TLS_AES_128_GCM_SHA256', 'TLS_AES_256_GCM_SHA384', 'TLS_CHACHA20_POLY1305_SHA256']) {
+  for (const suite of ['TLS_AES_128_GCM_SHA256', 'TLS_AES_256_GCM_SHA384', 'TLS_CHACHA20_POLY1305_SHA256'] as const) {
     it(`our client ↔ our server: ${suite} × X25519 × ECDSA P-256: full, resumed (no Certificate), resumed again from the new ticket`, () => {
       const client = clientContext({ cipherSuites: [suite] })
       const server = serverContext()

@@ -180,7 +180,7 @@ function flipVerifyData(finished: Uint8Array): Uint8Array {
 }
 
 describe('a tampered Finished', () => {
-  for (const suite of ['TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256', 'TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256']) {
+  for (const suite of ['TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256', 'TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256'] as const) {
     it(`control (${suite}): the man in the middle reseals the client's Finished unchanged, and the handshake completes`, async () => {
       const observer = new Tls12Observer()
       const { client, server } = await memoryPair({ client: { maxVersion: 'TLSv1.2', keyLog: observer.keyLog }, server: { cipherSuites: [suite] } })

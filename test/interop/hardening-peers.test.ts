@@ -1,5 +1,6 @@
 // The review's checks against real peers: TLS 1.2 mutual authentication with openssl in both roles and every client key type, and what our server does with the SNI values openssl s_client sends.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import type { SignatureSchemeOptionName } from '../../src/policy/names.js'
 import { type Chain, cleanupPki, makeClientChain, type PkiKeyType } from '../helpers/pki.js'
 import { runOpenSslClient, startOpenSslServer } from '../helpers/peers.js'
 import { disposeAll, exchangeBulk, opensslCertificateArgs, ourConnect, processEndpoint, sendLine, serverChain, startOurServer } from './interop13-helpers.js'
@@ -14,7 +15,7 @@ afterEach(disposeAll)
 afterAll(cleanupPki)
 
 /** A client key and the one scheme the other side allows it to sign with. */
-const CASES: { key: PkiKeyType; scheme: string }[] = [
+const CASES: { key: PkiKeyType; scheme: SignatureSchemeOptionName }[] = [
   { key: 'ecdsa-p256', scheme: 'ecdsa_secp256r1_sha256' },
   { key: 'ecdsa-p384', scheme: 'ecdsa_secp384r1_sha384' },
   { key: 'rsa-2048', scheme: 'rsa_pss_rsae_sha256' },

@@ -11,6 +11,7 @@ import { type ClientHello, decodeClientHello, encodeClientHello } from '../../sr
 import { decodeServerHello, encodeServerHello, type ReceivedServerHello, type ServerHello } from '../../src/handshake/messages/server-hello.js'
 import { tls12KeyBlock } from '../../src/handshake/prf.js'
 import { HandshakeType } from '../../src/handshake/registry.js'
+import type { Tls12CipherSuiteName } from '../../src/policy/names.js'
 import { cipherSuiteByCode, isTls12Suite, type Tls12CipherSuite } from '../../src/policy/suites.js'
 import { concat, fromHex } from '../../src/bytes.js'
 import { ContentType } from '../../src/record/content.js'
@@ -24,7 +25,7 @@ import { now, openedNow } from '../helpers/sync.js'
 
 /** A TLS 1.2 suite under its IANA name (ours, node's standardName) and its OpenSSL name. */
 export interface Tls12Suite {
-  readonly iana: string
+  readonly iana: Tls12CipherSuiteName
   readonly openssl: string
   readonly authentication: 'ecdsa' | 'rsa'
 }

@@ -13,6 +13,7 @@ import { type ContextOptions, createDefaultContext } from '../../src/handshake/c
 import { type Chain, cleanupPki, makeClientChain, type PkiKeyType } from '../helpers/pki.js'
 import { runOpenSslClient, startOpenSslServer } from '../helpers/peers.js'
 import { disposeAll, exchangeBulk, opensslCertificateArgs, ourConnect, processEndpoint, serverChain, startOurServer } from './interop13-helpers.js'
+import type { CipherSuiteName } from '../../src/policy/names.js'
 
 afterEach(disposeAll)
 afterAll(cleanupPki)
@@ -38,7 +39,7 @@ function counted(provider: CryptoProvider): { provider: CryptoProvider; calls: R
 /** One configuration both ends are pinned to. (TLS 1.2: OpenSSL picks an ECDHE-ECDSA suite only when the groups offered include the certificate's curve.) */
 interface Cell {
   readonly version: 'TLSv1.3' | 'TLSv1.2'
-  readonly suite: string
+  readonly suite: CipherSuiteName
   readonly opensslSuite: string
   readonly group: 'X25519' | 'P-256' | 'P-384'
   readonly key: PkiKeyType

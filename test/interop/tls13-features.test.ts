@@ -484,7 +484,7 @@ describe('exporters (RFC 8446 7.5)', () => {
     ['EXPORTER-pure-tls-other', Buffer.alloc(0), 48],
   ]
 
-  for (const suite of ['TLS_AES_128_GCM_SHA256', 'TLS_AES_256_GCM_SHA384']) {
+  for (const suite of ['TLS_AES_128_GCM_SHA256', 'TLS_AES_256_GCM_SHA384'] as const) {
     it(`our exportKeyingMaterial equals node:tls's, our client ↔ node:tls server and node:tls client ↔ our server: ${suite}`, async () => {
       // node's TLS 1.3 suite option is `ciphersuites`, which @types/node's TlsOptions lacks: passed by spread.
       const nodeSuite = { ciphersuites: suite, minVersion: 'TLSv1.3' as const }

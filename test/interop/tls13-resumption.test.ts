@@ -1,6 +1,7 @@
 // TLS 1.3 resumption (PSK-DHE, RFC 8446 2.2) against real peers: each side's own report that the second connection resumed, with data both ways.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { type TlsContext } from '../../src/handshake/context.js'
+import type { GroupName } from '../../src/policy/names.js'
 import { createDefaultContext } from '../../src/transport/node.js'
 import { type Chain, cleanupPki } from '../helpers/pki.js'
 import { nodeTlsConnect, runOpenSslClient, startNodeTlsServer, startOpenSslServer } from '../helpers/peers.js'
@@ -33,11 +34,11 @@ afterEach(disposeAll)
 afterAll(cleanupPki)
 
 /** Our client context with session tickets on: one per test, shared by its connections (the cache lives in it). */
-function ourClientContext(groups: string[] = ['X25519']): TlsContext {
+function ourClientContext(groups: GroupName[] = ['X25519']): TlsContext {
   return createDefaultContext('server-auth', { ca: chain.rootPem, minVersion: 'TLSv1.3', cipherSuites: [SUITE], groups, sessionTickets: true })
 }
 
-function ourServer(groups: string[] = ['X25519']): Promise<OurServer> {
+function ourServer(groups: GroupName[] = ['X25519']): Promise<OurServer> {
   return startOurServer({ cert: chain.chainPem, key: chain.keyPem, cipherSuites: [SUITE], groups, sessionTickets: true })
 }
 
@@ -54,7 +55,7 @@ function opensslClient(port: number, ...extra: string[]): Promise<PeerProcess> {
 }
 
 describe('our client resumes with the tickets of real servers', () => {
-  for (const { title, serverGroups, ourGroups } of [
+  for (const { title, serverGroups, ourGroups } of <{ title: string; serverGroups: string; ourGroups: GroupName[] }[]>[
     { title: `${SUITE} × X25519 × ECDSA P-256`, serverGroups: 'X25519', ourGroups: ['X25519'] },
     { title: `${SUITE} × P-256 after a HelloRetryRequest (we share X25519) × ECDSA P-256`, serverGroups: 'P-256', ourGroups: ['X25519', 'P-256'] },
   ]) {
@@ -109,7 +110,7 @@ describe('our client resumes with the tickets of real servers', () => {
 })
 
 describe('real clients resume with the tickets of our server', () => {
-  for (const { title, serverGroups, clientGroups } of [
+  for (const { title, serverGroups, clientGroups } of <{ title: string; serverGroups: GroupName[]; clientGroups: string }[]>[
     { title: `${SUITE} × X25519 × ECDSA P-256`, serverGroups: ['X25519'], clientGroups: 'X25519' },
     { title: `${SUITE} × P-256 after a HelloRetryRequest (openssl shares X25519) × ECDSA P-256`, serverGroups: ['P-256'], clientGroups: 'X25519:P-256' },
   ]) {
