@@ -1,5 +1,6 @@
 // The certificate profile: RFC 5280 section 4 MUSTs and the CA/Browser Forum Baseline Requirements, per place in the path.
 import { bytesEqual } from '../bytes.js'
+import type { PublicKey } from '../crypto/provider.js'
 import { CertificateVerificationError, type CertificateFailureReason } from '../errors.js'
 import type { Certificate } from './certificate.js'
 import { isPreferredNameSyntax } from './hostname.js'
@@ -72,7 +73,7 @@ function commonNameProblem(cert: Certificate): string | undefined {
 }
 
 function rsaModulusProblem(cert: Certificate): string | undefined {
-  let key
+  let key: PublicKey
   try {
     key = cert.publicKey
   } catch {
