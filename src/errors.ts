@@ -158,6 +158,17 @@ export type CertificateFailureReason =
   | 'ca-as-leaf'
   | 'no-certificate'
   | 'pinned-mismatch'
+  | 'too-many-name-checks'
+  | 'bad-name-constraints'
+  | 'bad-basic-constraints'
+  | 'bad-key-identifier'
+  | 'bad-subject'
+  | 'bad-subject-alt-name'
+  | 'bad-common-name'
+  | 'bad-policy-extension'
+  | 'bad-serial-number'
+  | 'bad-rsa-modulus'
+  | 'client-name-mismatch'
 
 const certificateAlerts: Record<CertificateFailureReason, AlertName> = {
   expired: 'certificate_expired',
@@ -178,6 +189,20 @@ const certificateAlerts: Record<CertificateFailureReason, AlertName> = {
   'ca-as-leaf': 'bad_certificate',
   'no-certificate': 'certificate_required',
   'pinned-mismatch': 'bad_certificate',
+  // Name-constraint checking would cost more than its budget (names x subtrees): refused, like too-many-paths.
+  'too-many-name-checks': 'bad_certificate',
+  // The profile rules of RFC 5280 section 4 and the CA/Browser Forum Baseline Requirements (src/x509/profile.ts).
+  'bad-name-constraints': 'bad_certificate',
+  'bad-basic-constraints': 'bad_certificate',
+  'bad-key-identifier': 'bad_certificate',
+  'bad-subject': 'bad_certificate',
+  'bad-subject-alt-name': 'bad_certificate',
+  'bad-common-name': 'bad_certificate',
+  'bad-policy-extension': 'bad_certificate',
+  'bad-serial-number': 'bad_certificate',
+  'bad-rsa-modulus': 'bad_certificate',
+  // A valid client certificate that names none of the identities the server expects (RFC 8446 6.2: access_denied).
+  'client-name-mismatch': 'access_denied',
 }
 
 /** A certificate chain or host name failed verification; `depth` is 0 for the leaf. */

@@ -20,7 +20,7 @@ beforeAll(async () => {
 })
 afterAll(() => cleanupPki())
 
-const everything: AsyncOperation[] = ['generateKeyShare', 'agree', 'sign', 'seal', 'open'] // MERGE-X509: add 'verify'
+const everything: AsyncOperation[] = ['generateKeyShare', 'agree', 'sign', 'verify', 'seal', 'open']
 
 function contexts(clientOptions: ContextOptions, serverOptions: ContextOptions, serverChain = chain): { clientContext: TlsContext; serverContext: TlsContext } {
   return {
@@ -150,8 +150,7 @@ describe('TLS 1.3 features with an asynchronous provider', () => {
   })
 
   it('mixes synchronous and asynchronous operations, and one side of each kind', async () => {
-    // MERGE-X509: add ['verify']
-    for (const asynchronous of [['seal', 'open'], ['sign'], ['agree'], ['generateKeyShare']] as AsyncOperation[][]) {
+    for (const asynchronous of [['seal', 'open'], ['sign'], ['agree'], ['generateKeyShare'], ['verify']] as AsyncOperation[][]) {
       const { client, server } = await connected({ provider: asyncProvider(nobleProvider, { asynchronous }) }, {})
       client.write(big.subarray(0, 40_000))
       await runPairAsync(client, server, { chunk: 1000 })

@@ -111,6 +111,8 @@ const knownOptions = new Set([
   'alpnProtocols',
   'alpnStrict',
   'maxChainDepth',
+  // The one certificate-profile loosening ('private-pki'); the policy carries it, describe() shows it.
+  'certificateProfile',
   'ca',
   'cert',
   'key',
@@ -225,7 +227,14 @@ export class TlsContext {
       if (!defaultRoots) throw new TlsConfigError('ca', 'no CA given and no default roots loaded: pass ca, or import pure-tls/roots')
       store = defaultRoots()
     }
-    return webPkiVerifier({ trustStore: store, provider: this.provider, checkHostname: policy.checkHostname, maxDepth: policy.maxChainDepth, now: this.now })
+    return webPkiVerifier({
+      trustStore: store,
+      provider: this.provider,
+      checkHostname: policy.checkHostname,
+      maxDepth: policy.maxChainDepth,
+      certificateProfile: policy.certificateProfile,
+      now: this.now,
+    })
   }
 
   private config(serverName: string | undefined, extras: ClientConnectionOptions | ServerConnectionOptions): HandshakeConfig {

@@ -26,6 +26,9 @@ export const DEFAULT_SIGNATURE_SCHEMES: readonly number[] = SUPPORTED_SIGNATURE_
 
 export const DEFAULT_MAX_CHAIN_DEPTH = 8
 
+/** Certificates are held to RFC 5280 and, for servers, the CA/B Forum Baseline Requirements; 'private-pki' is the named loosening. */
+export const DEFAULT_CERTIFICATE_PROFILE = 'web-pki' as const
+
 /** Python's ssl.create_default_context(), row by row, for the two purposes. */
 export const CONTEXT_DEFAULTS = {
   client: {

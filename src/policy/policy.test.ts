@@ -93,6 +93,7 @@ const mistakes: Mistake[] = [
   { what: 'maxChainDepth 17', purpose: client, options: { maxChainDepth: 17 }, option: 'maxChainDepth', says: /got 17/ },
   { what: 'maxChainDepth 2.5', purpose: client, options: { maxChainDepth: 2.5 }, option: 'maxChainDepth', says: /got 2\.5/ },
   { what: 'maxChainDepth as a string', purpose: client, options: { maxChainDepth: '8' }, option: 'maxChainDepth', says: /got 8/ },
+  { what: "certificateProfile 'lenient'", purpose: client, options: { certificateProfile: 'lenient' }, option: 'certificateProfile', says: /'web-pki' or 'private-pki', got "lenient"/ },
   { what: 'now as a string', purpose: client, options: { now: 'today' }, option: 'now', says: /must be a function/ },
   { what: 'keyLog as a path', purpose: client, options: { keyLog: '/tmp/keys.log' }, option: 'keyLog', says: /must be a function/ },
   { what: 'sessionTickets as a string', purpose: client, options: { sessionTickets: 'yes' }, option: 'sessionTickets', says: /must be a boolean, got string/ },
@@ -157,6 +158,7 @@ describe('accepted options shape the policy', () => {
         alpnProtocols: [],
         alpnStrict: false,
         maxChainDepth: DEFAULT_MAX_CHAIN_DEPTH,
+        certificateProfile: 'web-pki',
       })
       expect(policy.groups).toEqual(DEFAULT_GROUPS)
       expect(policy.signatureSchemes).toEqual(DEFAULT_SIGNATURE_SCHEMES)
@@ -193,6 +195,8 @@ describe('accepted options shape the policy', () => {
     expect(context(client, { verifyMode: 'none', checkHostname: false }).policy).toMatchObject({ verifyMode: 'none', checkHostname: false })
     expect(context(client, { checkHostname: false }).policy).toMatchObject({ verifyMode: 'required', checkHostname: false })
     expect(context(client, { requireExtendedMasterSecret: false }).policy.extendedMasterSecret).toBe('optional')
+    expect(context(client, { certificateProfile: 'private-pki' }).policy.certificateProfile).toBe('private-pki')
+    expect(context(server, { certificateProfile: 'private-pki' }).policy.certificateProfile).toBe('private-pki')
   })
 
   it("server: verifyMode 'optional' and 'required' with client CAs; checkHostname false is accepted", () => {
@@ -259,6 +263,7 @@ describe('formatPolicy and describe(): a readable table', () => {
       'compression',
       'ALPN',
       'max chain depth',
+      'certificate profile',
       'CA source',
     ])
   })
@@ -283,5 +288,6 @@ describe('formatPolicy and describe(): a readable table', () => {
       '4',
     ])
     expect(row(context(server, { alpnProtocols: ['h2'], alpnStrict: true }), 'ALPN')).toBe('h2 (strict)')
+    expect([row(clientCtx, 'certificate profile'), row(context(client, { certificateProfile: 'private-pki' }), 'certificate profile')]).toEqual(['web-pki', 'private-pki'])
   })
 })

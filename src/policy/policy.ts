@@ -3,6 +3,7 @@ import type { NamedGroupName } from '../crypto/provider.js'
 import { TlsConfigError } from '../errors.js'
 import {
   CONTEXT_DEFAULTS,
+  DEFAULT_CERTIFICATE_PROFILE,
   DEFAULT_GROUPS,
   DEFAULT_MAX_CHAIN_DEPTH,
   DEFAULT_SIGNATURE_SCHEMES,
@@ -15,6 +16,7 @@ import {
   type TlsVersion,
   versionNames,
 } from './defaults.js'
+import { certificateProfiles, type CertificateProfile } from '../x509/profile.js'
 import {
   type CipherSuiteName,
   type GroupName,
@@ -69,6 +71,11 @@ export interface TlsPolicy {
   readonly alpnStrict: boolean
   /** The most certificates above the leaf a chain may have. */
   readonly maxChainDepth: number
+  /**
+   * The certificate profile the verifier applies: 'web-pki' (RFC 5280 and, for server certificates, the CA/B Forum
+   * Baseline Requirements) unless loosened to 'private-pki' (RFC 5280 only) for a private CA.
+   */
+  readonly certificateProfile: CertificateProfile
   /** Where trust anchors come from: the `ca` option, the registered default roots, or none (a server without `ca`). */
   readonly caSource: 'given' | 'default-roots' | 'none'
 }
@@ -100,6 +107,8 @@ export interface PolicyOptions {
   alpnStrict?: boolean
   /** The most certificates allowed above the leaf, 1 to 16. Default `8`. */
   maxChainDepth?: number
+  /** 'web-pki' (default) or 'private-pki': the BR rules off, for a private CA that does not follow them (RFC 5280 still applies). */
+  certificateProfile?: CertificateProfile
 }
 
 const versionByName: Record<string, TlsVersion> = { 'TLSv1.2': TLS12, 'TLSv1.3': TLS13 }
@@ -181,6 +190,10 @@ export function buildPolicy(role: Role, options: PolicyOptions, caSource: TlsPol
   if (!Number.isInteger(maxChainDepth) || maxChainDepth < 1 || maxChainDepth > 16)
     throw new TlsConfigError('maxChainDepth', `must be an integer from 1 to 16, got ${String(maxChainDepth)}`)
 
+  const certificateProfile = options.certificateProfile ?? DEFAULT_CERTIFICATE_PROFILE
+  if (!certificateProfiles.includes(certificateProfile))
+    throw new TlsConfigError('certificateProfile', `must be 'web-pki' or 'private-pki', got ${JSON.stringify(certificateProfile)}`)
+
   const policy: TlsPolicy = {
     role,
     minVersion,
@@ -196,6 +209,7 @@ export function buildPolicy(role: Role, options: PolicyOptions, caSource: TlsPol
     alpnProtocols: Object.freeze(alpnProtocols),
     alpnStrict,
     maxChainDepth,
+    certificateProfile,
     caSource,
   }
   return Object.freeze(policy)
@@ -216,6 +230,7 @@ export function policyRows(policy: TlsPolicy): [string, string][] {
     ['compression', policy.compression],
     ['ALPN', policy.alpnProtocols.length ? `${policy.alpnProtocols.join(', ')}${policy.alpnStrict ? ' (strict)' : ''}` : '(none)'],
     ['max chain depth', String(policy.maxChainDepth)],
+    ['certificate profile', policy.certificateProfile],
     ['CA source', policy.caSource],
   ]
 }

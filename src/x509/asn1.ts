@@ -1,12 +1,51 @@
-// Strict decoding with asn1js and typed accessors over its blocks: any shape mismatch is a 'malformed' certificate.
-import { asn1js } from '../crypto/asn1js.js'
+// Strict DER decoding into typed accessors over its elements: any shape mismatch is a 'malformed' certificate.
 import { CertificateVerificationError } from '../errors.js'
-import { assertStrictDer, certificateDerLimits, type DerLimits } from './der-strict.js'
+import { assertStrictDer, certificateDerLimits, derHeaderAt, type DerLimits } from './der-strict.js'
 
-export type Block = asn1js.BaseBlock
+const CLASS_UNIVERSAL = 0
+const CLASS_CONTEXT = 2
 
-const CLASS_UNIVERSAL = 1
-const CLASS_CONTEXT = 3
+/**
+ * One DER element: its tag, its encoding, and (for a constructed one) its elements, read on first use. Only
+ * decodeDer makes them, after the strict gate has checked the whole input, so reading the headers again cannot fail.
+ */
+export class Block {
+  #children: Block[] | undefined
+
+  constructor(
+    /** The X.690 class: 0 universal, 1 application, 2 context-specific, 3 private. */
+    readonly tagClass: number,
+    readonly constructed: boolean,
+    readonly tagNumber: number,
+    /** The whole element (tag, length and contents), a view into the decoded input. */
+    readonly encoding: Uint8Array,
+    private readonly contentsStart: number,
+  ) {}
+
+  /** The contents octets, a view into the decoded input. */
+  get contents(): Uint8Array {
+    return this.encoding.subarray(this.contentsStart)
+  }
+
+  /** The elements inside a constructed value (empty for a primitive one). */
+  get children(): Block[] {
+    if (this.#children === undefined) {
+      this.#children = []
+      const bytes = this.encoding
+      for (let at = this.contentsStart; this.constructed && at < bytes.length; ) {
+        const child = blockAt(bytes, at, bytes.length)
+        this.#children.push(child)
+        at += child.encoding.length
+      }
+    }
+    return this.#children
+  }
+}
+
+function blockAt(bytes: Uint8Array, offset: number, limit: number): Block {
+  const header = derHeaderAt(bytes, offset, limit)
+  return new Block(header.tagClass, header.constructed, header.tagNumber, bytes.subarray(offset, header.end), header.start - offset)
+}
 
 export const UNIVERSAL = {
   boolean: 1,
@@ -33,50 +72,51 @@ export function malformed(message: string): CertificateVerificationError {
   return new CertificateVerificationError('malformed', message)
 }
 
-/** Runs the strict DER gate, then asn1js, over exactly one element; `what` names it in errors. */
+/** A CertificateVerificationError's message without its "certificate verify failed (reason) at depth N: " prefix. */
+export function detailOf(error: CertificateVerificationError): string {
+  return error.message.replace(/^certificate verify failed \([^)]*\) at depth \d+: /, '')
+}
+
+/** Runs the strict DER gate over exactly one element and returns it; `what` names it in errors. */
 export function decodeDer(bytes: Uint8Array, what: string, limits: DerLimits = certificateDerLimits): Block {
-  assertStrictDer(bytes, limits)
-  let decoded: ReturnType<typeof asn1js.fromBER>
   try {
-    decoded = asn1js.fromBER(bytes, { parseEmbedded: false, copyInput: false, maxDepth: limits.maxDepth + 1 })
-  } catch {
-    throw malformed(`${what}: undecodable`)
+    assertStrictDer(bytes, limits)
+  } catch (e) {
+    throw e instanceof CertificateVerificationError ? malformed(`${what}: ${detailOf(e)}`) : e
   }
-  const block = decoded.result as Block
-  if (decoded.offset !== bytes.length || block.error) throw malformed(`${what}: undecodable${block.error ? ` (${block.error})` : ''}`)
-  return block
+  return blockAt(bytes, 0, bytes.length)
 }
 
 /** The full encoding (tag, length and contents) of a block, as a view into the decoded input. */
 export function encodingOf(block: Block): Uint8Array {
-  return block.valueBeforeDecodeView
+  return block.encoding
 }
 
 /** The contents octets of a block, as a view into the decoded input. */
 export function contentsOf(block: Block): Uint8Array {
-  return block.valueBeforeDecodeView.subarray(block.idBlock.blockLength + block.lenBlock.blockLength)
+  return block.contents
 }
 
 export function isUniversal(block: Block | undefined, tag: number): boolean {
-  return block !== undefined && block.idBlock.tagClass === CLASS_UNIVERSAL && block.idBlock.tagNumber === tag
+  return block !== undefined && block.tagClass === CLASS_UNIVERSAL && block.tagNumber === tag
 }
 
 export function isContext(block: Block | undefined, tag: number): boolean {
-  return block !== undefined && block.idBlock.tagClass === CLASS_CONTEXT && block.idBlock.tagNumber === tag
+  return block !== undefined && block.tagClass === CLASS_CONTEXT && block.tagNumber === tag
 }
 
 /** The universal tag number of a block, or -1 when it is not universal. */
 export function universalTagOf(block: Block): number {
-  return block.idBlock.tagClass === CLASS_UNIVERSAL ? block.idBlock.tagNumber : -1
+  return block.tagClass === CLASS_UNIVERSAL ? block.tagNumber : -1
 }
 
 export function isConstructed(block: Block): boolean {
-  return block.idBlock.isConstructed
+  return block.constructed
 }
 
 /** The context-specific tag number of a block, or -1 when it is not context-specific. */
 export function contextTagOf(block: Block): number {
-  return block.idBlock.tagClass === CLASS_CONTEXT ? block.idBlock.tagNumber : -1
+  return block.tagClass === CLASS_CONTEXT ? block.tagNumber : -1
 }
 
 export function expectUniversal(block: Block | undefined, tag: number, what: string): Block {
@@ -86,8 +126,8 @@ export function expectUniversal(block: Block | undefined, tag: number, what: str
 
 /** The elements of a constructed block (SEQUENCE, SET or a constructed context tag). */
 export function childrenOf(block: Block, what: string): Block[] {
-  if (!block.idBlock.isConstructed) throw malformed(`${what}: expected a constructed value`)
-  return (block.valueBlock as unknown as { value: Block[] }).value
+  if (!block.constructed) throw malformed(`${what}: expected a constructed value`)
+  return block.children
 }
 
 export function sequenceOf(block: Block | undefined, what: string): Block[] {
@@ -104,9 +144,24 @@ export function setOf(block: Block | undefined, what: string): Block[] {
   return childrenOf(expectUniversal(block, UNIVERSAL.set, what), what)
 }
 
+/** Arcs above this are summed as bigint (UUID-based OIDs under 2.25 have 128-bit arcs). */
+const SAFE_ARC = 2 ** 45
+
+/** The dotted form of an OBJECT IDENTIFIER (its subidentifiers are minimal, by the DER gate). */
 export function objectIdentifierOf(block: Block | undefined, what: string): string {
-  const b = expectUniversal(block, UNIVERSAL.objectIdentifier, what) as asn1js.ObjectIdentifier
-  return b.valueBlock.toString()
+  const contents = contentsOf(expectUniversal(block, UNIVERSAL.objectIdentifier, what))
+  const arcs: (number | bigint)[] = []
+  let value: number | bigint = 0
+  for (const octet of contents) {
+    if (typeof value === 'number' && value >= SAFE_ARC) value = BigInt(value)
+    value = typeof value === 'number' ? value * 128 + (octet & 0x7f) : value * 128n + BigInt(octet & 0x7f)
+    if ((octet & 0x80) !== 0) continue
+    arcs.push(value)
+    value = 0
+  }
+  const first = arcs[0]!
+  const [top, second] = first < 40 ? [0, first] : first < 80 ? [1, Number(first) - 40] : [2, typeof first === 'bigint' ? first - 80n : first - 80]
+  return [top, second, ...arcs.slice(1)].join('.')
 }
 
 export function booleanOf(block: Block | undefined, what: string): boolean {

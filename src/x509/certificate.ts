@@ -16,7 +16,7 @@ export interface CertificateFields extends CertificateExtensions {
   /** The exact bytes of tbsCertificate, as signed. */
   readonly tbs: Uint8Array
   readonly version: 1 | 2 | 3
-  /** The INTEGER contents (two's complement, non-negative); `serialNumberHex` for display. */
+  /** The INTEGER contents as encoded (two's complement; profile.ts refuses zero, negative and over-long ones); `serialNumberHex` for display. */
   readonly serialNumber: Uint8Array
   readonly issuer: Name
   readonly subject: Name
@@ -79,10 +79,16 @@ export class Certificate {
     return toHex(this.serialNumber)
   }
 
-  /** Subject, issuer and serial, for messages. */
+  /** Subject, issuer and serial, for messages (each cut to a readable length: a peer chooses them). */
   toString(): string {
-    return `Certificate(subject: ${this.subject.text || '(empty)'}; issuer: ${this.issuer.text || '(empty)'}; serial ${this.serialNumberHex})`
+    return `Certificate(subject: ${shorten(this.subject.text) || '(empty)'}; issuer: ${shorten(this.issuer.text) || '(empty)'}; serial ${shorten(this.serialNumberHex)})`
   }
+}
+
+const MAX_MESSAGE_FIELD = 200
+
+function shorten(text: string): string {
+  return text.length <= MAX_MESSAGE_FIELD ? text : `${text.slice(0, MAX_MESSAGE_FIELD)}… (${text.length} characters)`
 }
 
 /** Freezes plain objects and arrays recursively; typed arrays cannot be frozen and are left as they are. */
@@ -92,22 +98,12 @@ function deepFreeze<T>(value: T): T {
   return Object.freeze(value)
 }
 
-const MAX_SERIAL_OCTETS = 20
-
 function versionOf(tagged: Block | undefined): 1 | 2 | 3 {
   if (tagged === undefined) return 1
   const value = smallIntegerOf(explicitOf(tagged, 'version'), 'version', 255)
   // v1 is the DEFAULT and so must not be encoded in DER.
   if (value !== 1 && value !== 2) throw malformed(`version: ${value === 0 ? 'v1 encoded explicitly' : `unknown version ${value + 1}`}`)
   return (value + 1) as 2 | 3
-}
-
-function serialNumberOf(block: Block): Uint8Array {
-  const bytes = integerBytesOf(block, 'serialNumber')
-  if ((bytes[0]! & 0x80) !== 0) throw malformed('serialNumber: negative')
-  const magnitude = bytes[0] === 0 && bytes.length > 1 ? bytes.subarray(1) : bytes
-  if (magnitude.length > MAX_SERIAL_OCTETS) throw malformed(`serialNumber: longer than ${MAX_SERIAL_OCTETS} octets`)
-  return bytes
 }
 
 function subjectPublicKeyInfoOf(block: Block): Uint8Array {
@@ -137,7 +133,7 @@ function decodeCertificate(der: Uint8Array): Certificate {
   const tbsBlock = outer[0]!
   const tbs = new FieldReader(sequenceOf(tbsBlock, 'tbsCertificate'), 'tbsCertificate')
   const version = versionOf(tbs.optionalContext(0))
-  const serialNumber = serialNumberOf(tbs.next('serialNumber'))
+  const serialNumber = integerBytesOf(tbs.next('serialNumber'), 'serialNumber')
   const innerAlgorithm = algorithmIdentifierOf(tbs.next('signature'), 'tbsCertificate signature')
   const issuer = nameOf(tbs.next('issuer'), 'issuer')
   const validity = sequenceOf(tbs.next('validity'), 'validity')

@@ -1,4 +1,4 @@
-// A strict DER gate (X.690 sections 8 and 10) run over untrusted bytes before asn1js/pkijs decode them.
+// A strict DER gate (X.690 sections 8 and 10) run over untrusted bytes before anything reads their contents.
 import { CertificateVerificationError } from '../errors.js'
 
 /** Bounds on what the gate accepts; a certificate needs far less than any of them. */

@@ -7,7 +7,6 @@ import {
   explicitOf,
   FieldReader,
   isConstructed,
-  isContext,
   malformed,
   nonEmptySequenceOf,
   objectIdentifierOf,
@@ -18,8 +17,17 @@ import {
   contentsOf,
   type Block,
 } from './asn1.js'
+import { syntaxChecks } from './extension-syntax.js'
 import { generalNameOf, type GeneralName } from './general-name.js'
 import { oid } from './oids.js'
+import {
+  certificatePoliciesOf,
+  inhibitAnyPolicyOf,
+  policyConstraintsOf,
+  policyMappingsOf,
+  type PolicyConstraints,
+  type PolicyMapping,
+} from './policy-extensions.js'
 
 export interface Extension {
   readonly oid: string
@@ -52,7 +60,7 @@ export interface SubjectAltName {
   readonly dnsNames: readonly string[]
   /** 4 octets (IPv4) or 16 (IPv6) each. */
   readonly ipAddresses: readonly Uint8Array[]
-  /** Every other form (rfc822Name, URI, directoryName, otherName, ...), kept raw. */
+  /** Every other form (rfc822Name, URI, directoryName, otherName, ...). */
   readonly others: readonly GeneralName[]
 }
 
@@ -64,6 +72,13 @@ export interface NameConstraints {
   readonly excludedSubtrees: readonly GeneralSubtree[]
 }
 
+/** The authorityKeyIdentifier extension (RFC 5280 4.2.1.1): which of its three fields are present. */
+export interface AuthorityKeyIdentifier {
+  readonly keyIdentifier: Uint8Array | undefined
+  /** authorityCertIssuer and authorityCertSerialNumber, which come as a pair or not at all. */
+  readonly hasIssuerAndSerial: boolean
+}
+
 export interface CertificateExtensions {
   /** Every extension, in certificate order. */
   readonly extensions: readonly Extension[]
@@ -73,8 +88,16 @@ export interface CertificateExtensions {
   readonly extKeyUsage: readonly string[] | undefined
   readonly subjectAltName: SubjectAltName | undefined
   readonly nameConstraints: NameConstraints | undefined
+  /** The keyIdentifier of authorityKeyIdentifier (a path-building hint). */
   readonly authorityKeyIdentifier: Uint8Array | undefined
+  /** The whole authorityKeyIdentifier extension, for the profile checks. */
+  readonly authorityKey: AuthorityKeyIdentifier | undefined
   readonly subjectKeyIdentifier: Uint8Array | undefined
+  /** The policy OIDs of certificatePolicies, in order. */
+  readonly certificatePolicies: readonly string[] | undefined
+  readonly policyMappings: readonly PolicyMapping[] | undefined
+  readonly policyConstraints: PolicyConstraints | undefined
+  readonly inhibitAnyPolicy: number | undefined
   /** OIDs of critical extensions this verifier does not process; a path through such a certificate is refused. */
   readonly unhandledCriticalExtensions: readonly string[]
 }
@@ -155,12 +178,22 @@ function nameConstraintsOf(value: Block): NameConstraints {
   }
 }
 
-function authorityKeyIdentifierOf(value: Block): Uint8Array | undefined {
-  const fields = sequenceOf(value, 'authorityKeyIdentifier')
-  const keyIdentifier = fields[0]
-  if (!isContext(keyIdentifier, 0)) return undefined
-  if (isConstructed(keyIdentifier!)) throw malformed('authorityKeyIdentifier: keyIdentifier must be primitive')
-  return contentsOf(keyIdentifier!)
+/** AuthorityKeyIdentifier ::= SEQUENCE { keyIdentifier [0], authorityCertIssuer [1] GeneralNames, authorityCertSerialNumber [2] }. */
+function authorityKeyIdentifierOf(value: Block): AuthorityKeyIdentifier {
+  const fields = new FieldReader(sequenceOf(value, 'authorityKeyIdentifier'), 'authorityKeyIdentifier')
+  const keyIdentifier = fields.optionalContext(0)
+  const issuer = fields.optionalContext(1)
+  const serial = fields.optionalContext(2)
+  fields.end()
+  if (keyIdentifier !== undefined && isConstructed(keyIdentifier)) throw malformed('authorityKeyIdentifier: keyIdentifier must be primitive')
+  if ((issuer === undefined) !== (serial === undefined)) throw malformed('authorityKeyIdentifier: authorityCertIssuer and authorityCertSerialNumber must come together')
+  if (issuer !== undefined) {
+    const names = childrenOf(issuer, 'authorityCertIssuer')
+    if (names.length === 0) throw malformed('authorityKeyIdentifier: empty authorityCertIssuer')
+    for (const name of names) generalNameOf(name, 'authorityCertIssuer')
+  }
+  if (serial !== undefined && (isConstructed(serial) || contentsOf(serial).length === 0)) throw malformed('authorityKeyIdentifier: bad authorityCertSerialNumber')
+  return { keyIdentifier: keyIdentifier === undefined ? undefined : contentsOf(keyIdentifier), hasIssuerAndSerial: issuer !== undefined }
 }
 
 /** Extensions whose meaning the verifier enforces (or, for key identifiers, safely uses as hints only). */
@@ -172,6 +205,11 @@ const handledExtensions = new Set<string>([
   oid.nameConstraints,
   oid.authorityKeyIdentifier,
   oid.subjectKeyIdentifier,
+  // Policy processing for a caller with no policy requirement (src/x509/policies.ts): refusing what it cannot decide.
+  oid.certificatePolicies,
+  oid.policyMappings,
+  oid.policyConstraints,
+  oid.inhibitAnyPolicy,
 ])
 
 function extensionOf(block: Block): Extension {
@@ -191,10 +229,20 @@ export function extensionsOf(tagged: Block | undefined): CertificateExtensions {
     if (byOid.has(extension.oid)) throw malformed(`extension ${extension.oid} appears twice`)
     byOid.set(extension.oid, extension)
   }
-  const decode = <T>(id: string, parse: (value: Block) => T): T | undefined => {
-    const extension = byOid.get(id)
-    return extension === undefined ? undefined : parse(decodeDer(extension.value, `extension ${id}`))
+  // Extensions we know are decoded (and must be DER); the contents of unknown ones are not looked at.
+  const values = new Map<string, Block>()
+  for (const extension of all) {
+    if (handledExtensions.has(extension.oid) || syntaxChecks.has(extension.oid)) values.set(extension.oid, decodeDer(extension.value, `extension ${extension.oid}`))
   }
+  for (const [id, check] of syntaxChecks) {
+    const value = values.get(id)
+    if (value !== undefined) check(value)
+  }
+  const decode = <T>(id: string, parse: (value: Block) => T): T | undefined => {
+    const value = values.get(id)
+    return value === undefined ? undefined : parse(value)
+  }
+  const authorityKey = decode(oid.authorityKeyIdentifier, authorityKeyIdentifierOf)
   return {
     extensions: all,
     basicConstraints: decode(oid.basicConstraints, basicConstraintsOf),
@@ -202,8 +250,13 @@ export function extensionsOf(tagged: Block | undefined): CertificateExtensions {
     extKeyUsage: decode(oid.extKeyUsage, extKeyUsageOf),
     subjectAltName: decode(oid.subjectAltName, subjectAltNameOf),
     nameConstraints: decode(oid.nameConstraints, nameConstraintsOf),
-    authorityKeyIdentifier: decode(oid.authorityKeyIdentifier, authorityKeyIdentifierOf),
+    authorityKeyIdentifier: authorityKey?.keyIdentifier,
+    authorityKey,
     subjectKeyIdentifier: decode(oid.subjectKeyIdentifier, (value) => octetStringOf(value, 'subjectKeyIdentifier')),
+    certificatePolicies: decode(oid.certificatePolicies, certificatePoliciesOf),
+    policyMappings: decode(oid.policyMappings, policyMappingsOf),
+    policyConstraints: decode(oid.policyConstraints, policyConstraintsOf),
+    inhibitAnyPolicy: decode(oid.inhibitAnyPolicy, inhibitAnyPolicyOf),
     unhandledCriticalExtensions: all.filter((e) => e.critical && !handledExtensions.has(e.oid)).map((e) => e.oid),
   }
 }

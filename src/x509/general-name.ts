@@ -1,5 +1,6 @@
-// The GeneralName CHOICE of RFC 5280 section 4.2.1.6: dNSName and iPAddress decoded, the other forms kept raw.
-import { contentsOf, contextTagOf, encodingOf, isConstructed, malformed, type Block } from './asn1.js'
+// The GeneralName CHOICE of RFC 5280 section 4.2.1.6: the forms name constraints evaluate decoded, the rest kept raw.
+import { contentsOf, contextTagOf, encodingOf, explicitOf, isConstructed, malformed, type Block } from './asn1.js'
+import { nameOf, type Name } from './name.js'
 
 export const generalNameForms = [
   'otherName',
@@ -15,15 +16,17 @@ export const generalNameForms = [
 
 export type GeneralNameForm = (typeof generalNameForms)[number]
 
-export type GeneralName =
-  | { readonly form: 'dNSName'; readonly value: string }
-  | { readonly form: 'iPAddress'; readonly value: Uint8Array }
-  | { readonly form: Exclude<GeneralNameForm, 'dNSName' | 'iPAddress'>; readonly der: Uint8Array }
+/** The forms kept as their raw encoding: otherName, x400Address, ediPartyName, registeredID. */
+export type OpaqueGeneralNameForm = Exclude<GeneralNameForm, 'dNSName' | 'rfc822Name' | 'uniformResourceIdentifier' | 'iPAddress' | 'directoryName'>
 
-/** Forms whose [n] IMPLICIT tag wraps a constructed type (otherName, x400Address, directoryName, ediPartyName). */
+export type GeneralName =
+  | { readonly form: 'dNSName' | 'rfc822Name' | 'uniformResourceIdentifier'; readonly value: string }
+  | { readonly form: 'iPAddress'; readonly value: Uint8Array }
+  | { readonly form: 'directoryName'; readonly value: Name }
+  | { readonly form: OpaqueGeneralNameForm; readonly der: Uint8Array }
+
+/** Forms whose [n] tag wraps a constructed type (otherName, x400Address, ediPartyName IMPLICIT; directoryName EXPLICIT). */
 const constructedForms = new Set<GeneralNameForm>(['otherName', 'x400Address', 'directoryName', 'ediPartyName'])
-/** Forms whose value is an IA5String. */
-const ia5Forms = new Set<GeneralNameForm>(['rfc822Name', 'dNSName', 'uniformResourceIdentifier'])
 
 function ia5Text(bytes: Uint8Array, what: string): string {
   let out = ''
@@ -38,11 +41,16 @@ export function generalNameOf(block: Block, what: string): GeneralName {
   const form = generalNameForms[contextTagOf(block)]
   if (form === undefined) throw malformed(`${what}: not a GeneralName`)
   if (isConstructed(block) !== constructedForms.has(form)) throw malformed(`${what}: ${form} in the wrong form`)
-  const contents = contentsOf(block)
-  if (ia5Forms.has(form)) {
-    const text = ia5Text(contents, `${what} ${form}`)
-    if (form === 'dNSName') return { form, value: text }
+  switch (form) {
+    case 'dNSName':
+    case 'rfc822Name':
+    case 'uniformResourceIdentifier':
+      return { form, value: ia5Text(contentsOf(block), `${what} ${form}`) }
+    case 'iPAddress':
+      return { form, value: contentsOf(block) }
+    case 'directoryName':
+      return { form, value: nameOf(explicitOf(block, `${what} directoryName`), `${what} directoryName`) }
+    default:
+      return { form, der: encodingOf(block) }
   }
-  if (form === 'iPAddress') return { form, value: contents }
-  return { form: form as Exclude<GeneralNameForm, 'dNSName' | 'iPAddress'>, der: encodingOf(block) }
 }

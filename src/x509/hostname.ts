@@ -24,6 +24,19 @@ export function isDnsName(name: string, allowWildcard = false): boolean {
   return name.length > 0 && name.length <= MAX_DNS_NAME && labels.every((label) => LABEL.test(label))
 }
 
+const PREFERRED_LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/i
+
+/**
+ * Is `name` in the preferred name syntax that RFC 5280 4.2.1.6 requires of a dNSName (RFC 1034 3.5, with RFC 1123's
+ * leading digits): labels of letters, digits and inner hyphens, no underscore, no empty label, no trailing dot.
+ * With `allowWildcard`, the first label may be a lone `*` (RFC 6125 6.4.3; the form webpki and the BR accept).
+ */
+export function isPreferredNameSyntax(name: string, allowWildcard = false): boolean {
+  const labels = name.split('.')
+  if (allowWildcard && labels.length > 1 && labels[0] === '*') labels.shift()
+  return name.length > 0 && name.length <= MAX_DNS_NAME && labels.every((label) => PREFERRED_LABEL.test(label))
+}
+
 /**
  * Reads the name the caller wants to reach. IP literals (IPv4, IPv6, `[IPv6]`) become 'ip'; anything else must be
  * an ASCII DNS name (IDNs as A-labels, `xn--...`). One trailing dot is ignored. Invalid input is refused.

@@ -69,3 +69,33 @@ export function formatIpAddress(bytes: Uint8Array): string {
   }
   return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('')
 }
+
+/** The longest run of at least two zero groups (the first of equal runs), as [start, length], or null (RFC 5952 4.2). */
+function longestZeroRun(groups: readonly number[]): [number, number] | null {
+  let best: [number, number] | null = null
+  for (let i = 0; i < groups.length; ) {
+    if (groups[i] !== 0) {
+      i++
+      continue
+    }
+    let end = i
+    while (end < groups.length && groups[end] === 0) end++
+    if (end - i >= 2 && (best === null || end - i > best[1])) best = [i, end - i]
+    i = end
+  }
+  return best
+}
+
+/**
+ * The canonical text of an address: dotted-quad for IPv4, RFC 5952 section 4 for IPv6 (lower case, no leading
+ * zeros, the longest run of two or more zero groups as `::`). What the BR require a subject CN to spell.
+ */
+export function canonicalIpText(bytes: Uint8Array): string {
+  if (bytes.length !== 16) return formatIpAddress(bytes)
+  const groups: number[] = []
+  for (let i = 0; i < 16; i += 2) groups.push((bytes[i]! << 8) | bytes[i + 1]!)
+  const run = longestZeroRun(groups)
+  const text = (part: readonly number[]) => part.map((g) => g.toString(16)).join(':')
+  if (run === null) return text(groups)
+  return `${text(groups.slice(0, run[0]))}::${text(groups.slice(run[0] + run[1]))}`
+}

@@ -1,6 +1,7 @@
 // Certification path building: depth-first search with backtracking from the leaf to a trust anchor, bounded in depth and work.
-import { CertificateVerificationError } from '../errors.js'
+import { CertificateVerificationError, type CertificateFailureReason } from '../errors.js'
 import { bytesEqual, bytesKey } from '../bytes.js'
+import type { Waiting } from '../pending.js'
 import type { Certificate } from './certificate.js'
 import type { TrustStore } from './trust-store.js'
 
@@ -20,17 +21,20 @@ export interface PathSearch {
   /** Most issuer candidates examined (each costs one signature check) before giving up with 'too-many-paths'. */
   readonly maxSignatureChecks: number
   /**
-   * Accepts `candidate` as the issuer of `path[path.length - 1]` (it would sit at depth `path.length`), or throws
-   * CertificateVerificationError saying why not. Called once per candidate; it verifies the signature.
+   * A step that accepts `candidate` as the issuer of `path[path.length - 1]` (it would sit at depth `path.length`),
+   * or throws CertificateVerificationError saying why not. Run once per candidate; it verifies the signature, so
+   * it may wait on the provider.
    */
-  readonly checkIssuer: (path: readonly Certificate[], candidate: Candidate) => void
+  readonly checkIssuer: (path: readonly Certificate[], candidate: Candidate) => Waiting<void>
+  /** Checks a complete path (leaf first, anchor last) as a whole, throwing CertificateVerificationError; then the search goes on. */
+  readonly checkPath?: (path: readonly Certificate[]) => void
 }
 
-/** The search gave up; no other path may be tried. */
-class SearchAborted extends Error {
-  constructor(readonly error: CertificateVerificationError) {
-    super(error.message)
-  }
+/** Failures that end the whole search: a budget ran out, and no other path may be tried. */
+const abortingReasons = new Set<CertificateFailureReason>(['too-many-paths', 'too-many-name-checks'])
+
+function isCertificateFailure(error: unknown): error is CertificateVerificationError {
+  return error instanceof CertificateVerificationError && !abortingReasons.has(error.reason)
 }
 
 /** Orders candidates whose subjectKeyIdentifier matches the child's authorityKeyIdentifier first, mismatches last. */
@@ -87,7 +91,7 @@ class PathBuilder {
   }
 
   /** A complete path extending `path`, or null when every branch below it failed (failures are recorded). */
-  extend(path: Certificate[]): Certificate[] | null {
+  *extend(path: Certificate[]): Waiting<Certificate[] | null> {
     const child = path[path.length - 1]!
     const depth = path.length
     const candidates = this.candidatesFor(child).filter((c) => !alreadyInPath(path, c.cert))
@@ -101,23 +105,33 @@ class PathBuilder {
     }
     for (const candidate of candidates) {
       if (++this.signatureChecks > this.search.maxSignatureChecks) {
-        throw new SearchAborted(
-          new CertificateVerificationError('too-many-paths', `gave up after ${this.search.maxSignatureChecks} candidate issuers`, depth),
-        )
+        throw new CertificateVerificationError('too-many-paths', `gave up after ${this.search.maxSignatureChecks} candidate issuers`, depth)
       }
       try {
-        this.search.checkIssuer(path, candidate)
+        yield* this.search.checkIssuer(path, candidate)
       } catch (e) {
-        if (!(e instanceof CertificateVerificationError)) throw e
+        if (!isCertificateFailure(e)) throw e
         this.record(e, depth)
         continue
       }
       path.push(candidate.cert)
-      const found = candidate.isAnchor ? path.slice() : this.extend(path)
+      const found = candidate.isAnchor ? this.complete(path) : yield* this.extend(path)
       path.pop()
       if (found) return found
     }
     return null
+  }
+
+  /** A copy of the finished `path` if it passes the whole-path checks, else null (the failure is recorded). */
+  private complete(path: Certificate[]): Certificate[] | null {
+    try {
+      this.search.checkPath?.(path)
+    } catch (e) {
+      if (!isCertificateFailure(e)) throw e
+      this.record(e, path.length - 1)
+      return null
+    }
+    return path.slice()
   }
 
   bestFailure(): CertificateVerificationError {
@@ -126,18 +140,13 @@ class PathBuilder {
 }
 
 /**
- * Finds a path leaf → … → anchor in which every link passes `checkIssuer`. An expired or wrongly constrained
- * candidate never hides a good path; when none exists the most telling failure is thrown.
+ * Finds a path leaf → … → anchor in which every link passes `checkIssuer` and the whole passes `checkPath`. An
+ * expired or wrongly constrained candidate never hides a good path; when none exists the most telling failure is
+ * thrown. A step: it waits when `checkIssuer` does.
  */
-export function buildPath(search: PathSearch): Certificate[] {
+export function* buildPath(search: PathSearch): Waiting<Certificate[]> {
   const builder = new PathBuilder(search)
-  let found: Certificate[] | null
-  try {
-    found = builder.extend([search.leaf])
-  } catch (e) {
-    if (e instanceof SearchAborted) throw e.error
-    throw e
-  }
+  const found = yield* builder.extend([search.leaf])
   if (found === null) throw builder.bestFailure()
   return found
 }

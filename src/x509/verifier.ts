@@ -1,55 +1,64 @@
 // The peer-certificate verifiers the handshake calls: Web PKI (chain + host name), pinned certificates, and none.
-import type { CryptoProvider } from '../crypto/provider.js'
-import { CertificateVerificationError } from '../errors.js'
+import type { CryptoProvider, SyncCryptoProvider } from '../crypto/provider.js'
+import { CertificateVerificationError, TlsConfigError } from '../errors.js'
 import { bytesKey } from '../bytes.js'
+import { isPending, type MaybePromise } from '../pending.js'
 import { parseCertificate, type Certificate } from './certificate.js'
 import type { CertificateCache } from './certificate-cache.js'
+import { clientNameCheck, type ExpectedClientNames } from './client-names.js'
+import { certificateProfiles, type CertificateProfile } from './profile.js'
 import type { TrustStore } from './trust-store.js'
-import { verifyCertificateChain, type Purpose } from './verify.js'
+import { verifyCertificateChain, type Purpose, type VerifiedChain } from './verify.js'
 
-/** What a verifier is told about the handshake it verifies for. */
 export interface VerificationContext {
-  /** serverAuth when a client verifies its server, clientAuth when a server verifies a client. */
+  /** The extended key usage the peer's leaf must allow: serverAuth when we are the client, clientAuth when the server. */
   readonly purpose: Purpose
-  /** The name the client meant to reach (SNI); checked against the leaf when the verifier checks host names. */
+  /** The name the client meant to reach (SNI): a host name or an IP address, checked against the leaf when the verifier checks host names. */
   readonly serverName?: string
-  /** The time to check validity at; default the verifier's clock. */
+  /** The time certificates must be valid at; default: the verifier's clock. */
   readonly now?: Date
 }
 
-/** A verified (or, for insecureNoVerification, merely parsed) peer chain. */
 export interface VerifiedPeer {
-  /** The peer's end-entity certificate. */
   readonly leaf: Certificate
   /** Leaf first; ends at the trust anchor when `verified`. */
   readonly path: Certificate[]
-  /** False only for insecureNoVerification(), or with `error`: the chain was parsed, not verified. */
+  /** False for insecureNoVerification() (the chain was parsed, not verified), and with `error` set. */
   readonly verified: boolean
   /** Set (with verified false) by a verifier that reports rather than refuses. */
   readonly error?: CertificateVerificationError
 }
 
-/** Decides whether the peer's certificate chain is acceptable; ContextOptions.verifier replaces the default one. */
 export interface PeerCertificateVerifier {
-  /** Returns the verified peer or throws CertificateVerificationError (with the alert to send). */
+  /**
+   * The verified peer, or a CertificateVerificationError (with the alert to send) thrown or, once the verifier has
+   * had to wait on its provider, rejected. The handshake runs it as `yield* settle(verifier.verify(chain, context))`.
+   */
+  verify(chain: readonly Uint8Array[], context: VerificationContext): MaybePromise<VerifiedPeer>
+}
+
+/** A verifier that always answers at once (its provider never waits, or it checks no signatures). */
+export interface SyncPeerCertificateVerifier extends PeerCertificateVerifier {
   verify(chain: readonly Uint8Array[], context: VerificationContext): VerifiedPeer
 }
 
-/** The options of webPkiVerifier(). */
 export interface WebPkiVerifierOptions {
-  /** The trust anchors chains must lead to. */
   readonly trustStore: TrustStore
-  /** Checks the signatures along the chain. */
   readonly provider: CryptoProvider
   /** Check the leaf against context.serverName for serverAuth (default true). */
   readonly checkHostname?: boolean
-  /** The deepest position the anchor may take, the leaf being depth 0 (default 8). */
+  /** Deepest position the anchor may take, the leaf being depth 0 (default 8). */
   readonly maxDepth?: number
-  /** The most candidate signatures checked while building a path before giving up (default 100). */
   readonly maxSignatureChecks?: number
+  /**
+   * 'web-pki' (default): RFC 5280 and, for server certificates, the CA/Browser Forum Baseline Requirements.
+   * 'private-pki': RFC 5280 only, for a private CA that does not follow the BR (src/x509/profile.ts lists the rules).
+   */
+  readonly certificateProfile?: CertificateProfile
+  /** For clientAuth (a server doing mutual TLS): the client's leaf must carry one of these SANs. */
+  readonly expectedClientNames?: ExpectedClientNames
   /** The clock, when the context gives no `now`. */
   readonly now?: () => Date
-  /** The parsed-certificate cache; null parses every time. Default: the shared, bounded cache. */
   readonly cache?: CertificateCache | null
 }
 
@@ -62,8 +71,22 @@ function parseLeaf(der: Uint8Array | undefined, cache?: CertificateCache | null)
   return parseCertificate(der, { cache })
 }
 
-/** Verifies chains to `trustStore` by RFC 5280 / webpki rules and, for servers, the host name (SAN only). */
+/** Option mistakes surface when the verifier is made, not in the first handshake. */
+function checkOptions(options: WebPkiVerifierOptions): void {
+  if (options.certificateProfile !== undefined && !certificateProfiles.includes(options.certificateProfile)) {
+    throw new TlsConfigError('certificateProfile', `must be 'web-pki' or 'private-pki', got ${JSON.stringify(options.certificateProfile)}`)
+  }
+  if (options.expectedClientNames !== undefined) clientNameCheck(options.expectedClientNames)
+}
+
+/**
+ * Verifies chains to `trustStore` by RFC 5280 / webpki rules, the certificate profile, and, for servers, the host
+ * name (SAN only). Synchronous with a synchronous provider (noble); with an asynchronous one it may return a promise.
+ */
+export function webPkiVerifier(options: WebPkiVerifierOptions & { readonly provider: SyncCryptoProvider }): SyncPeerCertificateVerifier
+export function webPkiVerifier(options: WebPkiVerifierOptions): PeerCertificateVerifier
 export function webPkiVerifier(options: WebPkiVerifierOptions): PeerCertificateVerifier {
+  checkOptions(options)
   const checkHostname = options.checkHostname ?? true
   return {
     verify(chain, context) {
@@ -72,24 +95,27 @@ export function webPkiVerifier(options: WebPkiVerifierOptions): PeerCertificateV
       if (checkHostname && context.purpose === 'serverAuth' && !nameToCheck) {
         throw new CertificateVerificationError('hostname-mismatch', 'no server name to check the certificate against (set checkHostname: false to skip)')
       }
-      const { path } = verifyCertificateChain({
+      const verified = verifyCertificateChain({
         chain,
         trustStore: options.trustStore,
         purpose: context.purpose,
         now: context.now ?? options.now?.() ?? new Date(),
         serverName: nameToCheck,
+        expectedClientNames: context.purpose === 'clientAuth' ? options.expectedClientNames : undefined,
         provider: options.provider,
         maxDepth: options.maxDepth,
         maxSignatureChecks: options.maxSignatureChecks,
+        certificateProfile: options.certificateProfile,
         cache: options.cache,
       })
-      return { leaf: path[0]!, path, verified: true }
+      const peer = ({ path }: VerifiedChain): VerifiedPeer => ({ leaf: path[0]!, path, verified: true })
+      return isPending(verified) ? Promise.resolve(verified).then(peer) : peer(verified)
     },
   }
 }
 
 /** Accepts exactly the given leaf certificates (byte for byte), whatever their issuer, dates or names. */
-export function pinnedCertificateVerifier(certificates: readonly Uint8Array[]): PeerCertificateVerifier {
+export function pinnedCertificateVerifier(certificates: readonly Uint8Array[]): SyncPeerCertificateVerifier {
   const pinned = new Set(certificates.map(bytesKey))
   return {
     verify(chain) {
@@ -105,7 +131,7 @@ export function pinnedCertificateVerifier(certificates: readonly Uint8Array[]): 
 }
 
 /** Parses the leaf and trusts it blindly: `verified` is false. For tests and explicit `verifyMode: 'none'` only. */
-export function insecureNoVerification(): PeerCertificateVerifier {
+export function insecureNoVerification(): SyncPeerCertificateVerifier {
   return {
     verify(chain) {
       requireChain(chain)

@@ -4,6 +4,7 @@ import { exportSpki, generatePrivateKey } from '../../src/crypto/keys.js'
 import { CertificateVerificationError } from '../../src/errors.js'
 import { parseCertificate } from '../../src/x509/certificate.js'
 import { assertStrictDer } from '../../src/x509/der-strict.js'
+import { checkProfile } from '../../src/x509/profile.js'
 import { caExtensions, Fixtures } from './chains.js'
 import { ctxConstructed, extension, int, seq, syntheticCertificate, tlv } from './der-builder.js'
 
@@ -141,9 +142,23 @@ describe('RFC 5280 structure beyond DER', () => {
   it('refuses version 4', () => expectMalformed(() => parse(syntheticCertificate({ spki, version: ctxConstructed(0, int(3)) })), /unknown version/))
   it('refuses extensions in a v1 certificate', () =>
     expectMalformed(() => parse(syntheticCertificate({ spki, version: null, extensions: [extension('1.2.3.4', false, seq())] })), /extensions in a v1/))
-  it('refuses a negative serial number', () => expectMalformed(() => parse(syntheticCertificate({ spki, serial: int([0x80]) })), /negative/))
-  it('refuses a 21-octet serial number', () => expectMalformed(() => parse(syntheticCertificate({ spki, serial: int(new Array(21).fill(0x11)) })), /20 octets/))
-  it('accepts a 20-octet serial number with its sign octet', () => expect(parse(syntheticCertificate({ spki, serial: int([0, ...new Array(20).fill(0x91)]) })).serialNumber.length).toBe(21))
+  // Serial numbers are a profile rule (src/x509/profile.ts), not a decoding one: trust anchors with serial 0 exist.
+  for (const [label, serial, problem] of [
+    ['a negative serial number', int([0x80]), /negative/],
+    ['a 21-octet serial number', int(new Array(21).fill(0x11)), /21 octets/],
+    ['serial number 0', int(0), /serial number 0/],
+  ] as const) {
+    it(`decodes ${label}, which the profile refuses`, () => {
+      const cert = parse(syntheticCertificate({ spki, serial }))
+      expect(() => checkProfile(cert, 'leaf', 0, { profile: 'private-pki', purpose: 'serverAuth' })).toThrow(problem)
+      expect(() => checkProfile(cert, 'anchor', 0, { profile: 'web-pki', purpose: 'serverAuth' })).not.toThrow()
+    })
+  }
+  it('accepts a 20-octet serial number with its sign octet', () => {
+    const cert = parse(syntheticCertificate({ spki, serial: int([0, ...new Array(20).fill(0x91)]) }))
+    expect(cert.serialNumber.length).toBe(21)
+    expect(() => checkProfile(cert, 'leaf', 0, { profile: 'private-pki', purpose: 'serverAuth' })).not.toThrow(/serial/)
+  })
   it('refuses duplicate extensions', () =>
     expectMalformed(() => parse(syntheticCertificate({ spki, extensions: [extension('1.2.3.4', false, seq()), extension('1.2.3.4', false, seq())] })), /twice/))
   it('refuses an empty extensions SEQUENCE', () => expectMalformed(() => parse(syntheticCertificate({ spki, extensions: [] })), /empty SEQUENCE/))

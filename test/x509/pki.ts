@@ -3,9 +3,14 @@ import { execFileSync, spawnSync } from 'node:child_process'
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { importPrivateKey } from '../../src/crypto/keys.js'
+import { nobleProvider } from '../../src/crypto/noble.js'
 import { pemDecode, pemEncode } from '../../src/crypto/pem.js'
+import { childrenOf, decodeDer, encodingOf, sequenceOf } from '../../src/x509/asn1.js'
+import { parseCertificate } from '../../src/x509/certificate.js'
+import { bits, seq } from './der-builder.js'
 
-export type KeyKind = 'ec256' | 'ec384' | 'rsa2048' | 'rsa1024' | 'rsa3072' | 'ed25519'
+export type KeyKind = 'ec256' | 'ec384' | 'rsa2048' | 'rsa1024' | 'rsa2052' | 'rsa3072' | 'rsa4096' | 'ed25519'
 
 export interface Cert {
   readonly name: string
@@ -31,6 +36,8 @@ export interface CertOptions {
   readonly md?: 'sha256' | 'sha384' | 'sha512' | 'sha1'
   /** Extra `-sigopt` values, e.g. RSA-PSS padding. */
   readonly sigopts?: readonly string[]
+  /** The serial number in hex (default: a counter from 0x1000); `openssl ca` writes any non-negative value. */
+  readonly serial?: string
 }
 
 const keyArgs: Record<KeyKind, string[]> = {
@@ -38,7 +45,9 @@ const keyArgs: Record<KeyKind, string[]> = {
   ec384: ['-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-384'],
   rsa1024: ['-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:1024'],
   rsa2048: ['-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:2048'],
+  rsa2052: ['-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:2052'],
   rsa3072: ['-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:3072'],
+  rsa4096: ['-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:4096'],
   ed25519: ['-algorithm', 'ED25519'],
 }
 
@@ -53,7 +62,7 @@ default_md = sha256
 policy = policy_any
 unique_subject = no
 copy_extensions = none
-email_in_dn = no
+email_in_dn = yes
 [ policy_any ]
 `
 
@@ -101,7 +110,9 @@ export class Pki {
     const csr = join(this.dir, `${name}.csr`)
     const out = join(this.dir, `${name}.pem`)
     openssl(['req', '-new', '-key', this.keyPath(options.key), '-subj', options.subject, '-utf8', '-multivalue-rdn', '-out', csr])
-    writeFileSync(join(this.dir, 'serial'), `${(this.serial++).toString(16).padStart(4, '0')}\n`)
+    writeFileSync(join(this.dir, 'serial'), `${options.serial ?? (this.serial++).toString(16).padStart(4, '0')}\n`)
+    // A fresh database each time: `openssl ca` refuses a serial it issued before, and cases may reuse one on purpose.
+    writeFileSync(join(this.dir, 'index.txt'), '')
     const issuerKey = options.issuer ? options.issuer.keyName : options.key
     const md = this.keyKinds.get(issuerKey) === 'ed25519' ? 'default' : (options.md ?? 'sha256')
     const args = ['ca', '-config', join(this.dir, 'ca.cnf'), '-batch', '-notext', '-preserveDN', '-in', csr, '-out', out, '-md', md]
@@ -133,6 +144,20 @@ export class Pki {
     const pem = pemEncode('CERTIFICATE', der)
     writeFileSync(path, pem)
     return { ...like, name, path, pem, der }
+  }
+
+  /**
+   * `cert` with its tbsCertificate fields (the DER of each, in order) changed by `edit` and signed again with the
+   * key `issuerKey`, for what `openssl ca` will not write (a negative serial number, say).
+   */
+  resign(name: string, cert: Cert, issuerKey: string, edit: (fields: Uint8Array[]) => Uint8Array[]): Cert {
+    const [tbs, algorithm] = sequenceOf(decodeDer(cert.der, 'Certificate'), 'Certificate')
+    const fields = childrenOf(tbs!, 'tbsCertificate').map((field) => encodingOf(field))
+    const newTbs = seq(...edit(fields))
+    const signatureAlgorithm = parseCertificate(cert.der, { cache: null }).signatureAlgorithm!
+    const key = importPrivateKey(readFileSync(this.keyPath(issuerKey), 'utf8'))
+    const signature = nobleProvider.sign(signatureAlgorithm, key, newTbs)
+    return this.certFromDer(name, seq(newTbs, encodingOf(algorithm!), bits(signature)), cert)
   }
 
   /** Writes raw bytes as a DER file and returns its path. */
