@@ -81,6 +81,7 @@ export class TlsSocket extends Duplex {
   private lastSession: Uint8Array | undefined
   private idleTimer: NodeJS.Timeout | undefined
   private idleMs = 0
+  private corked = false
   private peer: { address?: string; port?: number; family?: string } = {}
   /** What the socket was destroyed with, once it decided (undefined: an ordinary close). */
   private ending: { error: TlsError | undefined } | undefined
@@ -188,7 +189,9 @@ export class TlsSocket extends Duplex {
   /** TLS 1.3 KeyUpdate, asking the peer to update as well. */
   updateKeys(requestPeerUpdate = true): void {
     this.connection.updateKeys(requestPeerUpdate)
-    this.flush()
+    // Right away, like a handshake flight: the peer answers it before its next data.
+    const out = this.connection.takeOutgoing()
+    if (out.length > 0 && this.socketWritable()) this.socket.write(out)
   }
 
   /** Renegotiation is always refused by pure-tls; present because node's http2 calls it. */
@@ -322,7 +325,24 @@ export class TlsSocket extends Duplex {
 
   private flush(): void {
     const out = this.connection.takeOutgoing()
-    if (out.length > 0 && this.socketWritable()) this.socket.write(out)
+    if (out.length > 0 && this.socketWritable()) this.toSocket(out)
+  }
+
+  /**
+   * Writes reach the socket after the event loop's next poll for input: bytes written from a timer, or while
+   * other sockets are served, would otherwise fail with EPIPE before the peer's alert already waiting in the
+   * kernel was read, and the alert would be lost. Writes made in the same turn go out together.
+   */
+  private toSocket(out: Uint8Array, callback?: (error?: Error | null) => void): void {
+    if (!this.corked) {
+      this.corked = true
+      this.socket.cork()
+      setImmediate(() => {
+        this.corked = false
+        if (!this.socket.destroyed) this.socket.uncork()
+      })
+    }
+    this.socket.write(out, callback)
   }
 
   private socketWritable(): boolean {
@@ -518,7 +538,7 @@ export class TlsSocket extends Duplex {
     const out = this.connection.takeOutgoing()
     if (out.length === 0) return callback()
     if (!this.socketWritable()) return callback(this.ending?.error ?? this.connection.error ?? new TlsTransportError(new Error('the socket is closed')))
-    this.socket.write(out, (error) => callback(error ? this.onSocketError(error) : null))
+    this.toSocket(out, (error) => callback(error ? this.onSocketError(error) : null))
   }
 
   override _final(callback: (error?: Error | null) => void): void {
