@@ -50,7 +50,10 @@ async function finish<T>(step: Waiting<T>, pending: PromiseLike<unknown>): Promi
   }
 }
 
-/** Applies `f` to a value that may still be pending, staying synchronous when it is not. */
-export function then<T, U>(value: MaybePromise<T>, f: (value: T) => U): MaybePromise<U> {
+/**
+ * Applies `f` to a value that may still be pending, staying synchronous when it is not. (Not named `then`: a
+ * module exporting `then` would itself look like a promise to `await import(...)`.)
+ */
+export function whenSettled<T, U>(value: MaybePromise<T>, f: (value: T) => U): MaybePromise<U> {
   return isPending(value) ? Promise.resolve(value).then(f) : f(value)
 }

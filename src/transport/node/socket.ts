@@ -87,7 +87,8 @@ export class TlsSocket extends Duplex {
   private ending: { error: TlsError | undefined } | undefined
 
   constructor(socket: net.Socket, start: ConnectionStart, options: TlsSocketOptions = {}) {
-    super({ allowHalfOpen: options.allowHalfOpen ?? false })
+    // 'close' is emitted by _destroy with net.Socket's hadError argument.
+    super({ allowHalfOpen: options.allowHalfOpen ?? false, emitClose: false })
     this.socket = socket
     this.options = options
     this.appendKeyLog = keyLogFile()
@@ -563,6 +564,8 @@ export class TlsSocket extends Duplex {
       else this.socket.destroy()
     }
     callback(error)
+    // After the 'error' the callback scheduled, as net.Socket: 'close' with hadError.
+    process.nextTick(() => this.emit('close', error !== null))
   }
 
   /** An alert may still be queued on the socket: end it so the alert drains, and destroy it soon after at the latest. */
