@@ -42,7 +42,7 @@ export function connect(...args: unknown[]): TlsSocket {
   const [options, listener] = normalize(args)
   const plan = clientPlan(options)
   // TCP half-close stays possible underneath, so our close_notify can follow data written after the peer's FIN.
-  const tcp = options.socket ?? net.connect(plan.tcp)
+  const tcp = (options.socket as net.Socket | undefined) ?? net.connect(plan.tcp)
   const socket = new TlsSocket(tcp, (hooks) => startClient(plan.context, { ...plan.start, keyLog: hooks.keyLog }), {
     allowHalfOpen: options.allowHalfOpen ?? false,
     rejectUnauthorized: plan.rejectUnauthorized,

@@ -1,5 +1,6 @@
 // node:tls option names mapped onto pure-tls's policy: what translates, what only the socket or TCP uses, and what is refused, with why.
 import type * as net from 'node:net'
+import type { Duplex } from 'node:stream'
 import { nobleProvider } from '../../crypto/noble.js'
 import type { PrivateKey } from '../../crypto/provider.js'
 import { TlsConfigError } from '../../errors.js'
@@ -31,7 +32,7 @@ export interface NodeTlsOptions {
   cert?: NodeCertificateInput
   key?: NodeKeyInput
   /** ALPN protocol names in preference order (RFC 7301), or one buffer in the wire format (length-prefixed names). */
-  ALPNProtocols?: readonly Bytes[] | Uint8Array
+  ALPNProtocols?: readonly Bytes[] | ArrayBufferView
   /** The lowest version to negotiate (default TLSv1.2); 'TLSv1' and 'TLSv1.1' are refused: pure-tls has no TLS below 1.2. */
   minVersion?: NodeTlsVersion
   /** The highest version to negotiate (default TLSv1.3). */
@@ -166,7 +167,8 @@ function trustStoreOf(ca: NodeTlsOptions['ca']): TrustStore | undefined {
 }
 
 /** ALPN names from node's forms: a list of strings or buffers, or one buffer of length-prefixed names. */
-function alpnNames(value: NodeTlsOptions['ALPNProtocols']): string[] {
+function alpnNames(given: NodeTlsOptions['ALPNProtocols']): string[] {
+  const value = ArrayBuffer.isView(given) ? new Uint8Array(given.buffer, given.byteOffset, given.byteLength) : given
   if (value instanceof Uint8Array) {
     const names: string[] = []
     for (let at = 0; at < value.length; at += 1 + value[at]!) {
@@ -251,16 +253,17 @@ export function createDefaultContext(purpose: 'server-auth' | 'client-auth', opt
 /** What connect() takes: node:tls's connect options (and net's), our context options, and a few of our own. */
 export interface ConnectOptions extends NodeContextOptions {
   /** The host to connect to (default 'localhost'). */
-  host?: string
-  port?: number
+  host?: string | null
+  /** The port (a number, or digits as http passes them). */
+  port?: number | string | null
   /** A Unix socket (or Windows pipe) to connect to instead of host and port. */
-  path?: string
+  path?: string | null
   /** SNI and the name checked against the certificate; defaults to `host`. An IP address is checked against the certificate's IP SANs and sent no SNI. */
   servername?: string
   /** An established context to use; then no other context option may be given. */
   context?: TlsContext
-  /** Run TLS over this socket (connected or connecting) instead of opening one. */
-  socket?: net.Socket
+  /** Run TLS over this socket (a net.Socket or any Duplex, connected or connecting) instead of opening one. */
+  socket?: Duplex
   /** A session from an earlier connection's `getSession()` or 'session' event, to resume. */
   session?: Uint8Array
   /**
@@ -330,12 +333,19 @@ function refuseBesideContext(options: { context?: TlsContext }): void {
   }
 }
 
+function portOf(port: ConnectOptions['port']): number | undefined {
+  if (port === undefined || port === null || port === '') return undefined
+  const number = Number(port)
+  if (!Number.isInteger(number) || number < 0 || number > 65535) throw new TlsConfigError('port', `must be a port number, got ${JSON.stringify(port)}`)
+  return number
+}
+
 function tcpOptions(options: ConnectOptions): net.NetConnectOpts {
   const tcp: Record<string, unknown> = { allowHalfOpen: true }
   for (const name of ['path', 'family', 'localAddress', 'localPort', 'lookup', 'noDelay', 'keepAlive', 'keepAliveInitialDelay', 'autoSelectFamily'] as const) {
     if (options[name] !== undefined && options[name] !== null) tcp[name] = options[name]
   }
-  if (tcp.path === undefined) Object.assign(tcp, { host: options.host ?? 'localhost', port: options.port })
+  if (tcp.path === undefined) Object.assign(tcp, { host: options.host ?? 'localhost', port: portOf(options.port) })
   return tcp as unknown as net.NetConnectOpts
 }
 
