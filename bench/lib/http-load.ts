@@ -75,6 +75,7 @@ export async function requestsPerSecond(connections: readonly LoadConnection[], 
   return done / ((performance.now() - started) / 1000)
 }
 
+/** Destroys the load connections. */
 export function closeConnections(connections: readonly LoadConnection[]): void {
   for (const c of connections) c.socket.destroy()
 }

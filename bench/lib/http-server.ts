@@ -6,6 +6,7 @@ import { createServer } from '../../src/transport/node.js'
 
 /** What the parent asks: 'cpu' (reply: this process's CPU time so far, µs) or 'exit'. */
 export type HttpServerRequest = 'cpu' | 'exit'
+/** What the child sends: its port once listening, then its CPU time when asked. */
 export type HttpServerReply = { readonly port: number } | { readonly cpuMicros: number }
 
 const stack = process.env.BENCH_STACK

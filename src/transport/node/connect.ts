@@ -35,9 +35,13 @@ function normalize(args: readonly unknown[]): [ConnectOptions, SecureConnectList
  * `listener` is added for 'secureConnect'. Every option refused is a TlsConfigError thrown here.
  */
 export function connect(options: ConnectOptions, listener?: SecureConnectListener): TlsSocket
+/** connect(port, host, options, listener): a `host` in options wins, as in node. */
 export function connect(port: number, host?: string, options?: ConnectOptions, listener?: SecureConnectListener): TlsSocket
+/** connect(port, options, listener): to `options.host` (default 'localhost'). */
 export function connect(port: number, options?: ConnectOptions, listener?: SecureConnectListener): TlsSocket
+/** connect(path, options, listener): over a Unix socket or Windows pipe. */
 export function connect(path: string, options?: ConnectOptions, listener?: SecureConnectListener): TlsSocket
+/** The implementation of every form above. */
 export function connect(...args: unknown[]): TlsSocket {
   const [options, listener] = normalize(args)
   const plan = clientPlan(options)

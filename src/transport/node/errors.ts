@@ -20,9 +20,13 @@ export class TlsTransportError extends TlsError {
   readonly transportCode: string | undefined
   /** The system call that failed, e.g. `connect`, `write`, `read`. */
   readonly syscall: string | undefined
+  /** The (negative) libuv error number. */
   readonly errno: number | undefined
+  /** The address the failed connect or bind was for. */
   readonly address: string | undefined
+  /** The port the failed connect or bind was for. */
   readonly port: number | undefined
+  /** The socket's own error. */
   override readonly cause: Error
 
   constructor(cause: Error) {

@@ -276,13 +276,21 @@ export interface ConnectOptions extends NodeContextOptions {
   allowHalfOpen?: boolean
   /** The socket's idle timeout in milliseconds ('timeout' event), as socket.setTimeout(). */
   timeout?: number
+  /** net.connect's address family: 4, 6, or 0 for either. */
   family?: number
+  /** The local address to connect from. */
   localAddress?: string
+  /** The local port to connect from. */
   localPort?: number
+  /** A DNS lookup function replacing dns.lookup. */
   lookup?: net.LookupFunction
+  /** TCP_NODELAY on the socket(s), as net's option. */
   noDelay?: boolean
+  /** TCP keep-alive on the socket(s), as net's option. */
   keepAlive?: boolean
+  /** The idle time before the first keep-alive probe, in ms. */
   keepAliveInitialDelay?: number
+  /** Happy Eyeballs (RFC 8305) between IPv4 and IPv6 addresses, as net.connect. */
   autoSelectFamily?: boolean
 }
 
@@ -407,8 +415,11 @@ export interface ServerOptions extends NodeContextOptions {
   ticketKeys?: Uint8Array
   /** net.Server's: accepted sockets start paused. */
   pauseOnConnect?: boolean
+  /** TCP_NODELAY on the socket(s), as net's option. */
   noDelay?: boolean
+  /** TCP keep-alive on the socket(s), as net's option. */
   keepAlive?: boolean
+  /** The idle time before the first keep-alive probe, in ms. */
   keepAliveInitialDelay?: number
   /** Refused: answer SNI with addContext(hostname, options). */
   SNICallback?: unknown

@@ -64,9 +64,11 @@ export class TlsServer extends net.Server {
 
   /** Replaces the certificates and policy for new connections (requestCert and ALPN stay the server's unless given). */
   setSecureContext(options: ServerOptions): void {
-    const keys = ticketKeysOf(this.#context)
+    const previous = ticketKeysOf(this.#context)
     this.#plan = serverPlan({ ...this.inherited(), ...options })
     this.#context = this.#plan.context
+    // As node: the keys the server was given (or had) carry over, so its sessions stay resumable.
+    const keys = this.#plan.ticketKeys ?? previous
     if (keys) setTicketKeysOf(this.#context, keys)
   }
 
@@ -130,9 +132,7 @@ export class TlsServer extends net.Server {
   }
 }
 
-/** createServer(options, secureConnectionListener), as tls.createServer. */
-export function createServer(options?: ServerOptions, listener?: (socket: TlsSocket) => void): TlsServer
-export function createServer(listener?: (socket: TlsSocket) => void): TlsServer
-export function createServer(options?: ServerOptions | ((socket: TlsSocket) => void), listener?: (socket: TlsSocket) => void): TlsServer {
-  return typeof options === 'function' ? new TlsServer({}, options) : new TlsServer(options, listener)
+/** createServer(options, secureConnectionListener), as tls.createServer; `options` must hold a certificate and key (or a context). */
+export function createServer(options: ServerOptions, listener?: (socket: TlsSocket) => void): TlsServer {
+  return new TlsServer(options, listener)
 }

@@ -219,50 +219,61 @@ export class TlsSocket extends Duplex {
     return this.idleMs > 0 ? this.idleMs : undefined
   }
 
+  /** Nagle's algorithm off (true, the default) or on, on the TCP socket underneath. */
   setNoDelay(noDelay = true): this {
     if (typeof this.socket.setNoDelay === 'function') this.socket.setNoDelay(noDelay)
     return this
   }
 
+  /** TCP keep-alive probes on the socket underneath (https.Agent turns them on for kept sockets). */
   setKeepAlive(enable = false, initialDelay = 0): this {
     if (typeof this.socket.setKeepAlive === 'function') this.socket.setKeepAlive(enable, initialDelay)
     return this
   }
 
+  /** The socket keeps the event loop alive again (after unref). */
   ref(): this {
     if (typeof this.socket.ref === 'function') this.socket.ref()
     return this
   }
 
+  /** The socket no longer keeps the event loop alive (an Agent's idle sockets). */
   unref(): this {
     if (typeof this.socket.unref === 'function') this.socket.unref()
     return this
   }
 
+  /** The local address of the TCP socket ({ address, family, port }); {} over a Duplex that has none. */
   address(): net.AddressInfo | Record<string, never> {
     return typeof this.socket.address === 'function' ? (this.socket.address() as net.AddressInfo) : {}
   }
 
+  /** The peer's IP address (kept after the socket closes, as http reads it late). */
   get remoteAddress(): string | undefined {
     return this.peer.address ?? this.socket.remoteAddress
   }
 
+  /** The peer's port. */
   get remotePort(): number | undefined {
     return this.peer.port ?? this.socket.remotePort
   }
 
+  /** 'IPv4' or 'IPv6'. */
   get remoteFamily(): string | undefined {
     return this.peer.family ?? this.socket.remoteFamily
   }
 
+  /** Our IP address on this connection. */
   get localAddress(): string | undefined {
     return this.socket.localAddress
   }
 
+  /** Our port on this connection. */
   get localPort(): number | undefined {
     return this.socket.localPort
   }
 
+  /** 'IPv4' or 'IPv6' for our end. */
   get localFamily(): string | undefined {
     return (this.socket as net.Socket & { localFamily?: string }).localFamily
   }
