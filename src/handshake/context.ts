@@ -36,7 +36,10 @@ export interface ContextOptions extends PolicyOptions {
     /** The leaf's private key. */
     key: Bytes | PrivateKey
   }[]
-  /** Replaces chain verification, e.g. pinnedCertificateVerifier(); the policy's verifyMode still applies. */
+  /**
+   * Replaces chain verification, e.g. pinnedCertificateVerifier(). On a client with verifyMode 'none' it still runs
+   * when given, and may report its verdict (VerifiedPeer.error → info.peerVerificationError) instead of refusing.
+   */
   verifier?: PeerCertificateVerifier
   /** Where every primitive comes from (random, hashes, AEADs, key exchange, signatures). Default nobleProvider. */
   provider?: CryptoProvider
@@ -186,6 +189,8 @@ export class TlsContext {
   private readonly now: () => Date
   private readonly keyLog: ((line: string) => void) | undefined
   private readonly onHandshakeMessage: HandshakeMessageObserver | undefined
+  /** Whether this context resumes sessions (the `sessionTickets` option). */
+  readonly sessionTickets: boolean
   private readonly sessionCache: SessionCache | undefined
   private readonly ticketSealer: TicketSealer | undefined
 
@@ -205,6 +210,7 @@ export class TlsContext {
     this.onHandshakeMessage = options.onHandshakeMessage
     if (options.sessionTickets !== undefined && typeof options.sessionTickets !== 'boolean')
       throw new TlsConfigError('sessionTickets', `must be a boolean, got ${typeof options.sessionTickets}`)
+    this.sessionTickets = options.sessionTickets ?? false
     this.sessionCache = options.sessionTickets && role === 'client' ? new SessionCache() : undefined
     this.ticketSealer = options.sessionTickets && role === 'server' ? new TicketSealer(this.provider) : undefined
     const given = trustStoreFrom(options.ca)
@@ -219,7 +225,9 @@ export class TlsContext {
 
   private makeVerifier(options: ContextOptions, given: TrustStore | undefined, defaultRoots?: () => TrustStore): PeerCertificateVerifier | undefined {
     const policy = this.policy
-    if (policy.verifyMode === 'none') return policy.role === 'client' ? insecureNoVerification() : undefined
+    // A client told not to verify may still be given a verifier that reports instead of refusing (node's
+    // rejectUnauthorized: false): its verdict goes to info.peerVerificationError, never into a refusal.
+    if (policy.verifyMode === 'none') return policy.role === 'client' ? (options.verifier ?? insecureNoVerification()) : undefined
     if (options.verifier) return options.verifier
     let store = given
     if (!store) {

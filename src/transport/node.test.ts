@@ -1,9 +1,9 @@
-// The Node adapter over real TCP on 127.0.0.1: pure-tls server and client, echo with back-pressure, typed errors.
+// The Node adapter over real TCP on 127.0.0.1: pure-tls server and client, echo with back-pressure, end() before the handshake, handshake timeout, name mismatch.
 import { once } from 'node:events'
 import * as net from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type Chain, cleanupPki, makeChain } from '../../test/helpers/pki.js'
-import { CertificateVerificationError, TlsAlertReceivedError, TlsError } from '../errors.js'
+import { CertificateVerificationError, TlsAlertReceivedError } from '../errors.js'
 import { connect, createServer, type TlsServer, type TlsSocket } from './node.js'
 
 let chain: Chain
@@ -68,18 +68,6 @@ describe('node transport', () => {
     expect(echoed.toString()).toBe('said before the handshake')
     await ended
     expect(client.connection.error).toBeUndefined()
-  })
-
-  it('reports a refused TCP connection as a TlsError (ERR_TLS_TRANSPORT)', async () => {
-    const closed = net.createServer()
-    closed.listen(0, '127.0.0.1')
-    await once(closed, 'listening')
-    const unused = (closed.address() as net.AddressInfo).port
-    await new Promise((resolve) => closed.close(resolve))
-    const client = connect({ host: '127.0.0.1', port: unused, servername: 'localhost', ca: chain.rootPem })
-    const [error] = (await once(client, 'error')) as [Error]
-    expect(error).toBeInstanceOf(TlsError)
-    expect(error).toMatchObject({ code: 'ERR_TLS_TRANSPORT' })
   })
 
   it('drops a client that never completes its handshake after handshakeTimeout', async () => {

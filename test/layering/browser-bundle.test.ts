@@ -60,7 +60,7 @@ describe('layering', () => {
 
   it('loads the Node-only trust store from the Node transport alone', () => {
     const importers = sourceFiles(src).filter((f) => importsOf(f).some((s) => s.endsWith('node-store.js')))
-    expect(importers.map((f) => relative(src, f))).toEqual(['transport/node.ts'])
+    expect(importers.map((f) => relative(src, f))).toEqual(['transport/node/options.ts'])
   })
 
   it('lets nothing but the Node entry point import the node:crypto provider', () => {
