@@ -15,7 +15,7 @@ import { handshakeTypeName } from './registry.js'
 import { serverHandshake } from './server.js'
 import { cachedTicket } from './session-cache.js'
 import { encodeSession } from './session-export.js'
-import type { ConnectionInfo, Established, HandshakeConfig, HandshakeSession, SessionTicketInfo } from './session.js'
+import type { ConnectionInfo, Established, HandshakeConfig, HandshakeSession, SessionTicketInfo, StoredTicket } from './session.js'
 
 export type ConnectionState = 'handshaking' | 'open' | 'closed' | 'failed'
 
@@ -64,6 +64,7 @@ export class Connection {
   /** The provider operation the connection waits on before it processes anything else. */
   private inFlight: PromiseLike<unknown> | undefined
   private readonly settledWaiters: SettledWaiter[] = []
+  private exportedSession: { readonly ticket: StoredTicket; readonly bytes: Uint8Array } | undefined
 
   constructor(role: 'client' | 'server', config: HandshakeConfig) {
     this.role = role
@@ -236,7 +237,10 @@ export class Connection {
   get session(): Uint8Array | undefined {
     const established = this.established
     const newest = established?.tickets[established.tickets.length - 1]
-    return newest && encodeSession(cachedTicket(newest, established.info))
+    if (!newest) return undefined
+    // The same bytes until a newer ticket arrives: a caller can tell a new session from the one it already has.
+    if (this.exportedSession?.ticket !== newest) this.exportedSession = { ticket: newest, bytes: encodeSession(cachedTicket(newest, established.info)) }
+    return this.exportedSession.bytes
   }
 
   /** Session tickets the server sent (kept for a later resumption; never an error). */

@@ -222,7 +222,11 @@ describe('key logs, sessions, Finished (core hooks)', () => {
   it("getSession(), 'session' and session: a node:tls server resumes our client", async () => {
     const { server } = await echoServer({ minVersion: 'TLSv1.3' })
     const reused: boolean[] = []
-    server.on('secureConnection', (socket: tls.TLSSocket) => reused.push(socket.isSessionReused()))
+    let bothAccepted!: () => void
+    const accepted = new Promise<void>((resolve) => (bothAccepted = resolve))
+    server.on('secureConnection', (socket: tls.TLSSocket) => {
+      if (reused.push(socket.isSessionReused()) === 2) bothAccepted()
+    })
     const first = await secured('pure-tls')
     const session = once(first, 'session') as Promise<[Buffer]>
     await echo(first, 'tickets come with data')
@@ -230,6 +234,7 @@ describe('key logs, sessions, Finished (core hooks)', () => {
     expect(first.getSession()).toEqual(fromEvent)
     const second = await secured('pure-tls', { session: fromEvent })
     expect(second.isSessionReused()).toBe(true)
+    await withTimeout(accepted, 5_000, 'the second connection on the server')
     expect(reused).toEqual([false, true])
   })
 

@@ -81,6 +81,8 @@ export class TlsSocket extends Duplex {
   private idleTimer: NodeJS.Timeout | undefined
   private idleMs = 0
   private corked = false
+  /** A failure is being reported (its alert may still be sealing): nothing else happens meanwhile. */
+  private failing = false
   private peer: { address?: string; port?: number; family?: string } = {}
   /** What the socket was destroyed with, once it decided (undefined: an ordinary close). */
   private ending: { error: TlsError | undefined } | undefined
@@ -360,11 +362,19 @@ export class TlsSocket extends Duplex {
     return !this.socket.destroyed && this.socket.writable
   }
 
-  /** Ends the connection with `error`, after putting its alert (if any) on the wire. */
+  /**
+   * Ends the connection with `error`, after putting its alert (if any) on the wire: with an asynchronous provider
+   * the alert may still be being sealed, and the socket waits for it.
+   */
   private fail(error: TlsError): void {
-    if (this.destroyed) return
-    this.flush()
-    this.destroy(error)
+    if (this.destroyed || this.failing) return
+    this.failing = true
+    const finish = () => {
+      this.flush()
+      this.destroy(error)
+    }
+    if (!this.connection.busy) return finish()
+    this.connection.settled().then(finish, finish)
   }
 
   private onSocketData(chunk: Uint8Array): void {
