@@ -74,13 +74,14 @@ export function installedPackage(): Promise<string> {
     process.once('exit', () => rmSync(work, { recursive: true, force: true }))
     const staging = join(work, 'staging')
     mkdirSync(staging)
-    for (const file of ['package.json', 'README.md']) cpSync(join(repositoryRoot, file), join(staging, file))
+    for (const file of ['package.json', 'README.md', 'LICENSE', 'CHANGELOG.md']) cpSync(join(repositoryRoot, file), join(staging, file))
     await run(join(repositoryRoot, 'node_modules', '.bin', 'tsc'), ['-p', join(repositoryRoot, 'tsconfig.build.json'), '--outDir', join(staging, 'dist')], { cwd: repositoryRoot }).catch(
       (error: { stdout?: string }) => {
         throw new Error(`the package does not build (tsc -p tsconfig.build.json):\n${error.stdout ?? error}`)
       },
     )
-    await run('npm', ['pack', '--silent', '--pack-destination', work], { cwd: staging })
+    // Built just above into the staging copy: its prepack (the build, from the repository root) is not run again.
+    await run('npm', ['pack', '--silent', '--ignore-scripts', '--pack-destination', work], { cwd: staging })
     const tarball = readdirSync(work).find((name) => name.endsWith('.tgz'))!
     const app = join(work, 'app')
     mkdirSync(app)
