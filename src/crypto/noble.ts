@@ -7,6 +7,7 @@ import { expand, extract } from '@noble/hashes/hkdf.js'
 import { hmac } from '@noble/hashes/hmac.js'
 import { randomBytes } from '@noble/hashes/utils.js'
 import { TlsError } from '../errors.js'
+import { hybridEncapsulate, hybridKeyShare } from './hybrid.js'
 import type { AeadName, HashAlgorithm, HashName, HashState, NamedGroupName, SyncAeadAlgorithm, SyncCryptoProvider, SyncKeyShare } from './provider.js'
 import { type NobleHash, nobleHash } from './noble-hashes.js'
 import { sign, verify } from './signatures.js'
@@ -131,8 +132,12 @@ export const nobleProvider: SyncCryptoProvider = {
       case 'secp256r1':
       case 'secp384r1':
         return nistShare(group, privateKey)
+      case 'X25519MLKEM768':
+      case 'SecP256r1MLKEM768':
+        return hybridKeyShare(nobleProvider, group, privateKey)
     }
   },
+  encapsulate: (group, clientShare) => hybridEncapsulate(nobleProvider, group, clientShare),
   sign,
   verify,
 }

@@ -4,7 +4,7 @@ import type { AeadAlgorithm, AeadName, CryptoProvider, KeyShare, NamedGroupName 
 import { isPending } from '../../src/pending.js'
 
 /** The operations that can be made asynchronous. */
-export type AsyncOperation = 'generateKeyShare' | 'agree' | 'sign' | 'verify' | 'seal' | 'open'
+export type AsyncOperation = 'generateKeyShare' | 'agree' | 'encapsulate' | 'sign' | 'verify' | 'seal' | 'open'
 
 export interface AsyncProviderOptions {
   /** Which operations answer through a promise (default: all of them). */
@@ -20,7 +20,7 @@ export interface AsyncProviderOptions {
  * as a native asynchronous backend would.
  */
 export function asyncProvider(base: CryptoProvider = nobleProvider, options: AsyncProviderOptions = {}): CryptoProvider {
-  const asynchronous = new Set<AsyncOperation>(options.asynchronous ?? ['generateKeyShare', 'agree', 'sign', 'verify', 'seal', 'open'])
+  const asynchronous = new Set<AsyncOperation>(options.asynchronous ?? ['generateKeyShare', 'agree', 'encapsulate', 'sign', 'verify', 'seal', 'open'])
   const delay = options.delay ?? 0
   const later = <T>(operation: AsyncOperation, work: () => T | PromiseLike<T>): T | Promise<T> => {
     if (!asynchronous.has(operation)) return work() as T
@@ -62,6 +62,7 @@ export function asyncProvider(base: CryptoProvider = nobleProvider, options: Asy
         const share = base.generateKeyShare(group, privateKey)
         return isPending(share) ? Promise.resolve(share).then(wrapShare) : wrapShare(share)
       }),
+    encapsulate: (group, clientShare) => later('encapsulate', () => base.encapsulate(group, clientShare)),
     sign: (algorithm, key, message) => later('sign', () => base.sign(algorithm, key, message)),
     verify: (algorithm, key, message, signature) => later('verify', () => base.verify(algorithm, key, message, signature)),
   }
