@@ -104,7 +104,7 @@ describe('the hybrid groups', () => {
         const client = nobleProvider.generateKeyShare(group)
         const server = nobleProvider.encapsulate(group, client.publicKey)
         const tampered = server.keyExchange.slice()
-        tampered[sizes[group].mlKemFirst ? 0 : sizes[group].classical] ^= 1
+        tampered[sizes[group].mlKemFirst ? 0 : sizes[group].classical]! ^= 1
         const secret = client.agree(tampered)
         expect(secret).toHaveLength(64)
         expect(Buffer.from(secret)).not.toEqual(Buffer.from(server.sharedSecret))
@@ -141,7 +141,7 @@ describe('the hybrid groups', () => {
   it('SecP256r1MLKEM768: a P-256 half that is not on the curve, or not uncompressed, is illegal_parameter', () => {
     const share = nobleProvider.generateKeyShare('SecP256r1MLKEM768').publicKey.slice()
     const offCurve = share.slice()
-    offCurve[64] ^= 1
+    offCurve[64]! ^= 1
     expectIllegalParameter(() => nobleProvider.encapsulate('SecP256r1MLKEM768', offCurve), /secp256r1 key share is not a valid point/)
     const compressed = share.slice()
     compressed[0] = 2

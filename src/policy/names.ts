@@ -11,11 +11,21 @@ const groupAliases: Record<string, NamedGroupName> = {
   prime256v1: 'secp256r1',
   secp384r1: 'secp384r1',
   'P-384': 'secp384r1',
+  X25519MLKEM768: 'X25519MLKEM768',
+  x25519mlkem768: 'X25519MLKEM768',
+  SecP256r1MLKEM768: 'SecP256r1MLKEM768',
+  secp256r1mlkem768: 'SecP256r1MLKEM768',
 }
 
-const groupDisplay: Record<NamedGroupName, string> = { x25519: 'X25519', secp256r1: 'P-256', secp384r1: 'P-384' }
+const groupDisplay: Record<NamedGroupName, string> = {
+  x25519: 'X25519',
+  secp256r1: 'P-256',
+  secp384r1: 'P-384',
+  X25519MLKEM768: 'X25519MLKEM768',
+  SecP256r1MLKEM768: 'SecP256r1MLKEM768',
+}
 
-/** An implemented group by any of its common names (X25519, P-256, prime256v1, secp384r1…). */
+/** An implemented group by any of its common names (X25519, P-256, prime256v1, secp384r1, X25519MLKEM768…). */
 export function groupByName(name: string): NamedGroupName | undefined {
   return groupAliases[name]
 }
