@@ -25,5 +25,6 @@ export { formatPolicy, type TlsPolicy, type PolicyOptions, type VerifyMode } fro
 export { TrustStore } from './x509/trust-store.js'
 export { pinnedCertificateVerifier, insecureNoVerification, webPkiVerifier, type PeerCertificateVerifier } from './x509/verifier.js'
 export { nobleProvider } from './crypto/noble.js'
-export type { CryptoProvider } from './crypto/provider.js'
+export type { CryptoProvider, HybridGroupName, KemEncapsulation, KeyShare, NamedGroupName } from './crypto/provider.js'
+export { hybridEncapsulate, hybridKeyShare } from './crypto/hybrid.js'
 export { importPrivateKey } from './crypto/keys.js'
