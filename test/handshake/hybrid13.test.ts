@@ -256,6 +256,27 @@ describe('TLS 1.2 never negotiates the hybrid', () => {
     expect(pair.server.info!.group).toBe('secp384r1')
   })
 
+  it('a TLS 1.2-only ClientHello (no supported_versions) with X25519MLKEM768 first in supported_groups: ServerKeyExchange on X25519', () => {
+    const bytes = client({ maxVersion: 'TLSv1.2' }).takeOutgoing()
+    const [record] = parseRecords(bytes)
+    const raw = record!.fragment
+    const edited = editHelloExtensions({ type: HS.client_hello, body: raw.subarray(4), raw }, (extensions) =>
+      extensions.map((e) => {
+        if (e.type !== ExtensionType.supported_groups) return e
+        const codes = [NamedGroup.X25519MLKEM768, ...readExtension([e], supportedGroups)!]
+        return encodeExtension(supportedGroups, codes)
+      }),
+    )
+    expect(readExtension(clientHelloIn(encodeRecord(HANDSHAKE, 0x0301, edited)).extensions, supportedGroups)![0]).toBe(NamedGroup.X25519MLKEM768)
+    const s = server()
+    s.receive(encodeRecord(HANDSHAKE, 0x0301, edited))
+    const flight = Buffer.from(s.takeOutgoing())
+    expect(s.error).toBeUndefined()
+    // ServerKeyExchange: curve_type named_curve (3), X25519 (0x001d), a 32-byte point.
+    expect(flight.indexOf(Buffer.from([3, 0x00, 0x1d, 32]))).toBeGreaterThan(0)
+    expect(flight.indexOf(Buffer.from([3, 0x11, 0xec]))).toBe(-1)
+  })
+
   it('a TLS 1.2 server whose only group is the hybrid is refused at construction; with P-256 beside it, 1.2 uses P-256', () => {
     expect(() => server({ maxVersion: 'TLSv1.2', groups: ['X25519MLKEM768'] })).toThrow(/TLS 1\.3 only/)
     const pair = connect({ groups: ['X25519MLKEM768', 'P-256'] }, { maxVersion: 'TLSv1.2', groups: ['X25519MLKEM768', 'P-256'] })
