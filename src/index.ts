@@ -63,6 +63,8 @@ export type {
   SyncCryptoProvider,
   ProviderDescription,
   KeyShare,
+  HybridGroupName,
+  KemEncapsulation,
   NamedGroupName,
   PrivateKey,
   PublicKey,
@@ -80,4 +82,5 @@ export type {
   SyncKeyShare,
 } from './crypto/provider.js'
 export type { MaybePromise } from './pending.js'
+export { hybridEncapsulate, hybridKeyShare } from './crypto/hybrid.js'
 export { importPrivateKey } from './crypto/keys.js'

@@ -134,6 +134,10 @@ export function recordingProvider(base: CryptoProvider): { provider: CryptoProvi
       const share = base.generateKeyShare(group, privateKey)
       return isPending(share) ? Promise.resolve(share).then(counted) : counted(share)
     },
+    encapsulate(group, clientShare) {
+      log.agreements++
+      return base.encapsulate(group, clientShare)
+    },
     sign(algorithm, key, message) {
       log.signatures++
       return base.sign(algorithm, key, message)

@@ -2,7 +2,7 @@
 import type { CryptoProvider, KeyShare, NamedGroupName, SignatureAlgorithm } from '../../src/crypto/provider.js'
 
 /** Key-share lengths as on the wire: 32 bytes for X25519, an uncompressed point for the NIST curves. */
-const shareLength: Record<NamedGroupName, number> = { x25519: 32, secp256r1: 65, secp384r1: 97 }
+const shareLength: Record<NamedGroupName, number> = { x25519: 32, secp256r1: 65, secp384r1: 97, X25519MLKEM768: 1216, SecP256r1MLKEM768: 1249 }
 /** Signature lengths as on the wire (DER ECDSA about 71 bytes; RSA-2048 256 bytes). */
 const signatureLength = (algorithm: SignatureAlgorithm) => (algorithm.type === 'rsa-pkcs1' || algorithm.type === 'rsa-pss' ? 256 : algorithm.type === 'ed25519' ? 64 : 71)
 

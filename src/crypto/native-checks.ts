@@ -1,7 +1,7 @@
 // What the native providers check before peer values reach native code, so they refuse exactly what noble refuses, with the same errors.
 import { TlsError } from '../errors.js'
 import { coordinateSize } from './jwk.js'
-import type { NamedGroupName, PrivateKey, PublicKey, SignatureAlgorithm } from './provider.js'
+import type { ClassicalGroupName, PrivateKey, PublicKey, SignatureAlgorithm } from './provider.js'
 import { bitLength, rsaPublicKeyProblem } from './rsa.js'
 
 /** The curve of each NIST group. */
@@ -12,7 +12,7 @@ export const groupCurve = { secp256r1: 'P-256', secp384r1: 'P-384' } as const
  * 32 bytes for X25519, an uncompressed point (0x04 || x || y) for the NIST curves. Whether the point is on the
  * curve is the native import's check (see invalidPoint).
  */
-export function checkPeerShare(group: NamedGroupName, peer: Uint8Array): void {
+export function checkPeerShare(group: ClassicalGroupName, peer: Uint8Array): void {
   if (group === 'x25519') {
     if (peer.length !== 32) throw new TlsError('illegal_parameter', `x25519 key share must be 32 bytes, got ${peer.length}`)
     return
@@ -32,7 +32,7 @@ export function allZeroX25519(): TlsError {
 }
 
 /** The error for a key share that native code refused: what noble throws for the same share. */
-export function refusedShare(group: NamedGroupName): TlsError {
+export function refusedShare(group: ClassicalGroupName): TlsError {
   return group === 'x25519' ? allZeroX25519() : invalidPoint(group)
 }
 

@@ -5,6 +5,7 @@ import { expand, extract } from '@noble/hashes/hkdf.js'
 import { hmac } from '@noble/hashes/hmac.js'
 import { TlsError } from '../errors.js'
 import { type NobleCurves, nobleCurves, randomSecretKey } from './curves.js'
+import { hybridEncapsulate, hybridKeyShare } from './hybrid.js'
 import type { AeadName, HashAlgorithm, HashName, HashState, NamedGroupName, SyncAeadAlgorithm, SyncCryptoProvider, SyncKeyShare } from './provider.js'
 import { type NobleHash, nobleHash } from './noble-hashes.js'
 import { checkedRandomBytes, type RandomBytes, runtimeRandomBytes } from './random.js'
@@ -132,7 +133,7 @@ export interface NobleProviderOptions {
 export function createNobleProvider(options: NobleProviderOptions = {}): SyncCryptoProvider {
   const randomBytes = options.randomBytes === undefined ? runtimeRandomBytes : checkedRandomBytes(options.randomBytes)
   const curves = nobleCurves(randomBytes)
-  return {
+  const provider: SyncCryptoProvider = {
     name: 'noble',
     hasHardwareAes,
     randomBytes,
@@ -154,11 +155,17 @@ export function createNobleProvider(options: NobleProviderOptions = {}): SyncCry
         case 'secp256r1':
         case 'secp384r1':
           return nistShare(curves, group, source)
+        case 'X25519MLKEM768':
+        case 'SecP256r1MLKEM768':
+          // The hybrids are built from this provider's own X25519 / P-256 and its randomness.
+          return hybridKeyShare(provider, group, privateKey)
       }
     },
+    encapsulate: (group, clientShare) => hybridEncapsulate(provider, group, clientShare),
     sign: createSigner(curves, randomBytes),
     verify,
   }
+  return provider
 }
 
 /** The default provider: noble, with randomness from the runtime's crypto.getRandomValues (a clear error where there is none). */

@@ -1,4 +1,5 @@
 // The node:crypto CryptoProvider: every primitive native (Node's OpenSSL) and synchronous. Node only: the Node entry point exports it.
+import { hybridEncapsulate, hybridKeyShare, isHybridGroup } from './hybrid.js'
 import {
   type KeyObject,
   type Hash,
@@ -278,7 +279,12 @@ const operations: readonly ProviderOperation[] = [
 
 const description: ProviderDescription = {
   name: 'node:crypto',
-  operations: Object.fromEntries(operations.map((operation) => [operation, 'native'])) as ProviderDescription['operations'],
+  operations: {
+    ...(Object.fromEntries(operations.map((operation) => [operation, 'native'])) as ProviderDescription['operations']),
+    // ML-KEM-768 comes from @noble/post-quantum; the classical halves are node's.
+    X25519MLKEM768: 'javascript',
+    SecP256r1MLKEM768: 'javascript',
+  },
 }
 
 /**
@@ -288,7 +294,7 @@ const description: ProviderDescription = {
  * extensions), so the default suite order puts AES first there.
  */
 export function nodeCryptoProvider(): SyncCryptoProvider {
-  return {
+  const provider: SyncCryptoProvider = {
     name: 'node:crypto',
     hasHardwareAes: process.arch === 'x64' || process.arch === 'arm64',
     randomBytes: (length) => plain(randomBytes(length)),
@@ -298,10 +304,14 @@ export function nodeCryptoProvider(): SyncCryptoProvider {
     hkdfExpand,
     aead: (name) => aeadAlgorithms[name],
     generateKeyShare(group: NamedGroupName, privateKey?: Uint8Array) {
+      // The hybrids are built from this provider's own X25519 / P-256 (ML-KEM stays JavaScript: node has none).
+      if (isHybridGroup(group)) return hybridKeyShare(provider, group, privateKey)
       return group === 'x25519' ? x25519Share(privateKey) : nistShare(group, privateKey)
     },
+    encapsulate: (group, clientShare) => hybridEncapsulate(provider, group, clientShare),
     sign,
     verify,
     describe: () => description,
   }
+  return provider
 }

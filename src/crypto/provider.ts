@@ -5,8 +5,12 @@ import type { MaybePromise } from '../pending.js'
 export type HashName = 'SHA-256' | 'SHA-384' | 'SHA-512'
 /** The AEADs of the implemented suites (RFC 5116, RFC 8439). */
 export type AeadName = 'AES-128-GCM' | 'AES-256-GCM' | 'CHACHA20-POLY1305'
-/** Key-exchange groups, by their RFC 8446 names. */
-export type NamedGroupName = 'x25519' | 'secp256r1' | 'secp384r1'
+/** The ML-KEM-768 hybrids of draft-ietf-tls-ecdhe-mlkem, by their IANA names: KEMs, TLS 1.3 only. */
+export type HybridGroupName = 'X25519MLKEM768' | 'SecP256r1MLKEM768'
+/** Key-exchange groups, by their RFC 8446 (and IANA) names: (EC)DH groups and the hybrid KEMs. */
+export type NamedGroupName = ClassicalGroupName | HybridGroupName
+/** The (EC)DH groups: one key pair each side, a Diffie-Hellman agreement. */
+export type ClassicalGroupName = 'x25519' | 'secp256r1' | 'secp384r1'
 /** The NIST curves of ECDSA keys (FIPS 186-4). */
 export type CurveName = 'P-256' | 'P-384'
 
@@ -58,17 +62,27 @@ export interface AeadAlgorithm {
   importKey(key: Uint8Array): AeadKey
 }
 
-/** An ephemeral key share: `publicKey` is what goes on the wire in key_share / ServerKeyExchange. */
+/**
+ * An ephemeral key share: `publicKey` is what goes on the wire in key_share / ServerKeyExchange. For a hybrid group
+ * it is the client's share (an ML-KEM encapsulation key beside the classical public value).
+ */
 export interface KeyShare {
   /** The group this share is for. */
   readonly group: NamedGroupName
   /** Our public value as sent on the wire (X25519: 32 bytes; NIST curves: an uncompressed point). */
   readonly publicKey: Uint8Array
   /**
-   * The shared secret with the peer's public value; throws (or rejects with) TlsError(illegal_parameter) for an
-   * invalid point or an all-zero X25519 result.
+   * The shared secret with the peer's public value (for a hybrid group, the server's share: ciphertext and classical
+   * value); throws (or rejects with) TlsError(illegal_parameter) for an invalid point, an all-zero X25519 result or
+   * a share of the wrong length.
    */
   agree(peerPublicKey: Uint8Array): MaybePromise<Uint8Array>
+}
+
+/** A server's answer to a client's hybrid share: its own key_exchange for the ServerHello and the shared secret. */
+export interface KemEncapsulation {
+  readonly keyExchange: Uint8Array
+  readonly sharedSecret: Uint8Array
 }
 
 /** A public key from a certificate's SubjectPublicKeyInfo. */
@@ -219,6 +233,14 @@ export interface CryptoProvider {
   readonly hasHardwareAes: boolean
   /** A fresh ephemeral share; `privateKey` fixes the secret (test vectors only). */
   generateKeyShare(group: NamedGroupName, privateKey?: Uint8Array): MaybePromise<KeyShare>
+  /**
+   * The server's side of a hybrid (KEM) group: encapsulates to the client's share and agrees on its classical half.
+   * Throws (or rejects with) TlsError(illegal_parameter) for a bad client share: a wrong length, an encapsulation key
+   * that fails FIPS 203's check, an invalid point or an all-zero X25519 result. (EC)DH groups need no such call:
+   * the server makes its share with generateKeyShare and agrees, as the client does. src/crypto/hybrid.ts builds
+   * both sides of a hybrid from a provider's classical groups and randomness.
+   */
+  encapsulate(group: HybridGroupName, clientShare: Uint8Array): MaybePromise<KemEncapsulation>
   /** Signs `message` (the hash is computed inside); ECDSA signatures are DER. */
   sign(algorithm: SignatureAlgorithm, key: PrivateKey, message: Uint8Array): MaybePromise<Uint8Array>
   /** Verifies; false for any bad signature or mismatched key, never a throw or a rejection. ECDSA accepts DER with high S. */
@@ -247,6 +269,7 @@ export interface SyncKeyShare extends KeyShare {
 export interface SyncCryptoProvider extends CryptoProvider {
   aead(name: AeadName): SyncAeadAlgorithm
   generateKeyShare(group: NamedGroupName, privateKey?: Uint8Array): SyncKeyShare
+  encapsulate(group: HybridGroupName, clientShare: Uint8Array): KemEncapsulation
   sign(algorithm: SignatureAlgorithm, key: PrivateKey, message: Uint8Array): Uint8Array
   verify(algorithm: SignatureAlgorithm, key: PublicKey, message: Uint8Array, signature: Uint8Array): boolean
 }

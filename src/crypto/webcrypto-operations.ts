@@ -5,14 +5,14 @@ import { TlsError } from '../errors.js'
 import { ecdsaDerToRaw, ecdsaRawToDer } from './ecdsa-der.js'
 import { base64url, ecPublicJwk, okpPublicJwk, privateJwk, publicJwk, type Jwk } from './jwk.js'
 import { checkPeerShare, checkSigningKey, groupCurve, refuseAllZero, refusedShare, verifiable } from './native-checks.js'
-import type { AeadKey, AeadName, KeyShare, NamedGroupName, PrivateKey, PublicKey, SignatureAlgorithm } from './provider.js'
+import type { AeadKey, AeadName, KeyShare, ClassicalGroupName, PrivateKey, PublicKey, SignatureAlgorithm } from './provider.js'
 
 /** What SubtleCrypto takes: our bytes never live in a SharedArrayBuffer, so the view is one over an ArrayBuffer. */
 const source = (bytes: Uint8Array): Uint8Array<ArrayBuffer> => bytes as Uint8Array<ArrayBuffer>
 
 /** The native half of the WebCrypto provider; each operation returns a promise. */
 export interface SubtleOperations {
-  generateKeyShare(group: NamedGroupName, fixedPrivateKey?: Uint8Array): Promise<KeyShare>
+  generateKeyShare(group: ClassicalGroupName, fixedPrivateKey?: Uint8Array): Promise<KeyShare>
   sign(algorithm: SignatureAlgorithm, key: PrivateKey, message: Uint8Array): Promise<Uint8Array>
   verify(algorithm: SignatureAlgorithm, key: PublicKey, message: Uint8Array, signature: Uint8Array): Promise<boolean>
   /** An AES-GCM key, imported in the background; seal and open wait for it the first time. */
@@ -25,18 +25,18 @@ const ecdhAlgorithms = {
   x25519: { name: 'X25519' },
   secp256r1: { name: 'ECDH', namedCurve: 'P-256' },
   secp384r1: { name: 'ECDH', namedCurve: 'P-384' },
-} as const satisfies Record<NamedGroupName, Algorithm | EcKeyImportParams>
+} as const satisfies Record<ClassicalGroupName, Algorithm | EcKeyImportParams>
 
-const sharedSecretBits: Record<NamedGroupName, number> = { x25519: 256, secp256r1: 256, secp384r1: 384 }
+const sharedSecretBits: Record<ClassicalGroupName, number> = { x25519: 256, secp256r1: 256, secp384r1: 384 }
 
 /** A test vector's fixed secret as a JWK: WebCrypto imports private keys only with their public half, computed here with noble. */
-function fixedPrivateJwk(group: NamedGroupName, d: Uint8Array): Jwk {
+function fixedPrivateJwk(group: ClassicalGroupName, d: Uint8Array): Jwk {
   if (group === 'x25519') return { ...okpPublicJwk('X25519', x25519.getPublicKey(d)), d: base64url(d) }
   const point = (group === 'secp256r1' ? p256 : p384).getPublicKey(d, false)
   return { ...ecPublicJwk(groupCurve[group], point), d: base64url(d) }
 }
 
-async function keyPair(subtle: SubtleCrypto, group: NamedGroupName, fixed: Uint8Array | undefined): Promise<{ privateKey: CryptoKey; publicKey: Uint8Array }> {
+async function keyPair(subtle: SubtleCrypto, group: ClassicalGroupName, fixed: Uint8Array | undefined): Promise<{ privateKey: CryptoKey; publicKey: Uint8Array }> {
   const algorithm = ecdhAlgorithms[group]
   if (fixed === undefined) {
     const pair = (await subtle.generateKey(algorithm, false, ['deriveBits'])) as CryptoKeyPair
@@ -48,7 +48,7 @@ async function keyPair(subtle: SubtleCrypto, group: NamedGroupName, fixed: Uint8
   return { privateKey, publicKey: new Uint8Array(await subtle.exportKey('raw', publicKey)) }
 }
 
-async function keyShare(subtle: SubtleCrypto, group: NamedGroupName, fixed: Uint8Array | undefined): Promise<KeyShare> {
+async function keyShare(subtle: SubtleCrypto, group: ClassicalGroupName, fixed: Uint8Array | undefined): Promise<KeyShare> {
   const { privateKey, publicKey } = await keyPair(subtle, group, fixed)
   const algorithm = ecdhAlgorithms[group]
   return {

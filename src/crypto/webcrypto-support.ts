@@ -1,7 +1,7 @@
 // Which algorithms this runtime's SubtleCrypto has, found by trying each one once (X25519 and Ed25519 are missing from older engines).
 import { bytesEqual } from '../bytes.js'
 import { base64url } from './jwk.js'
-import type { NamedGroupName } from './provider.js'
+import type { ClassicalGroupName } from './provider.js'
 import type { SubtleOperations } from './webcrypto-operations.js'
 
 /** The operations WebCrypto may do natively; ChaCha20-Poly1305, hashes, HMAC and HKDF never go to it (see webcrypto.ts). */
@@ -23,7 +23,7 @@ const aesGcmRoundTrip =
 
 /** Two fresh shares through our own key-share path, agreeing on one secret. */
 const agreement =
-  (group: NamedGroupName): Probe =>
+  (group: ClassicalGroupName): Probe =>
   async (_subtle, operations) => {
     const [a, b] = await Promise.all([operations.generateKeyShare(group), operations.generateKeyShare(group)])
     return bytesEqual(await a.agree(b.publicKey), await b.agree(a.publicKey))

@@ -5,6 +5,7 @@ import { checkSigningKey } from './native-checks.js'
 import { nobleProvider } from './noble.js'
 import type { AeadAlgorithm, AeadKey, AeadName, CryptoProvider, NamedGroupName, ProviderDescription, ProviderOperation, SignatureAlgorithm } from './provider.js'
 import { subtleOperations, type SubtleOperations } from './webcrypto-operations.js'
+import { hybridEncapsulate, hybridKeyShare, isHybridGroup } from './hybrid.js'
 import { probe, webCryptoFeatures, type WebCryptoFeature } from './webcrypto-support.js'
 
 /** For each feature, whether SubtleCrypto does it here, or the probe that will tell. */
@@ -62,7 +63,11 @@ function describe(support: Support): ProviderDescription {
   const native = (operation: ProviderOperation) => operation === 'random' || (isFeature(operation) && support[operation] === true)
   return {
     name: 'webcrypto',
-    operations: Object.fromEntries(operations.map((operation) => [operation, native(operation) ? 'native' : 'javascript'])) as ProviderDescription['operations'],
+    operations: {
+      ...(Object.fromEntries(operations.map((operation) => [operation, native(operation) ? 'native' : 'javascript'])) as ProviderDescription['operations']),
+      X25519MLKEM768: 'javascript',
+      SecP256r1MLKEM768: 'javascript',
+    },
   }
 }
 
@@ -78,7 +83,7 @@ function randomBytes(length: number): Uint8Array {
 function assemble(native: SubtleOperations, support: Support, hasHardwareAes: boolean): CryptoProvider {
   const aeads = new Map<AeadName, AeadAlgorithm>()
   const feature = (algorithm: SignatureAlgorithm) => (isFeature(algorithm.type) ? algorithm.type : undefined)
-  return {
+  const provider: CryptoProvider = {
     name: 'webcrypto',
     hasHardwareAes,
     randomBytes,
@@ -92,6 +97,8 @@ function assemble(native: SubtleOperations, support: Support, hasHardwareAes: bo
       return algorithm
     },
     generateKeyShare(group: NamedGroupName, privateKey?: Uint8Array) {
+      // The hybrids: ML-KEM in JavaScript (WebCrypto has none), the classical half from this provider.
+      if (isHybridGroup(group)) return hybridKeyShare(provider, group, privateKey)
       if (!isFeature(group)) return nobleProvider.generateKeyShare(group, privateKey)
       return decide(support, group, privateKey ? [privateKey] : [], (isNative, [fixed]) =>
         isNative ? native.generateKeyShare(group, fixed) : nobleProvider.generateKeyShare(group, fixed),
@@ -109,8 +116,10 @@ function assemble(native: SubtleOperations, support: Support, hasHardwareAes: bo
         isNative ? native.verify(algorithm, key, m!, s!) : nobleProvider.verify(algorithm, key, m!, s!),
       )
     },
+    encapsulate: (group, clientShare) => hybridEncapsulate(provider, group, clientShare),
     describe: () => describe(support),
   }
+  return provider
 }
 
 /** Where there is no SubtleCrypto: never called, because every feature is then known to be missing. */

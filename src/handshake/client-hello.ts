@@ -1,5 +1,6 @@
 // The client's ClientHello: one hello that offers every version, suite, group and scheme the policy allows.
 import type { KeyShare, NamedGroupName } from '../crypto/provider.js'
+import { groupsFor, keyShareGroups } from '../policy/decisions.js'
 import { TLS12, TLS13 } from '../policy/defaults.js'
 import { alpnProtocols } from './extensions/alpn.js'
 import { cookie } from './extensions/cookie.js'
@@ -59,10 +60,7 @@ export function* buildClientHello(config: HandshakeConfig, previous?: ClientOffe
   const keyShares = new Map<NamedGroupName, KeyShare>()
   if (offersTls13) {
     if (retry && retry.group === undefined && previous) for (const [group, share] of previous.keyShares) keyShares.set(group, share)
-    else {
-      const group = retry?.group ?? policy.groups[0]!
-      keyShares.set(group, yield* settle(provider.generateKeyShare(group)))
-    }
+    else for (const group of retry?.group ? [retry.group] : keyShareGroups(policy)) keyShares.set(group, yield* settle(provider.generateKeyShare(group)))
   }
 
   const extensions: Extension[] = []
@@ -70,7 +68,8 @@ export function* buildClientHello(config: HandshakeConfig, previous?: ClientOffe
   // A host name goes in SNI, lower case and without a trailing dot; an IP literal never does (RFC 6066 3).
   if (serverName !== undefined && !isIpLiteral(serverName)) extensions.push(encodeExtension(serverNameList, normalizeHostName(serverName)))
   if (offersTls13) extensions.push(encodeExtension(supportedVersionsList, offersTls12 ? [TLS13, TLS12] : [TLS13]))
-  extensions.push(encodeExtension(supportedGroups, policy.groups.map(namedGroupCode)))
+  // A TLS 1.2-only hello lists no hybrid: a TLS 1.2 server could not use one.
+  extensions.push(encodeExtension(supportedGroups, groupsFor(policy, offersTls13 ? TLS13 : TLS12).map(namedGroupCode)))
   extensions.push(encodeExtension(signatureAlgorithms, [...policy.signatureSchemes]))
   if (policy.alpnProtocols.length > 0) extensions.push(encodeExtension(alpnProtocols, [...policy.alpnProtocols]))
   if (offersTls12) {

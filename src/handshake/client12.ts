@@ -1,7 +1,7 @@
 // The TLS 1.2 client after ServerHello (RFC 5246 7.3, RFC 8422): ECDHE only, EMS by policy, no renegotiation.
 import type { KeyShare, NamedGroupName } from '../crypto/provider.js'
 import { TlsError } from '../errors.js'
-import { checkExtendedMasterSecret, checkSelectedAlpn, checkSelectedGroup } from '../policy/decisions.js'
+import { checkExtendedMasterSecret, checkSelectedAlpn, checkSelectedGroup12 } from '../policy/decisions.js'
 import { TLS12 } from '../policy/defaults.js'
 import { settle } from '../pending.js'
 import { checkPeerSignature, chooseCertificate, type ChosenCertificate, keyFitsSuite, signWith, verifyPeerCertificates } from './authentication.js'
@@ -93,7 +93,7 @@ class ClientHandshakeState12 extends HandshakeState {
   private *readServerKeyExchange(): Step {
     const message = yield* expectMessage(HandshakeType.server_key_exchange)
     const exchange = decodeServerKeyExchangeEcdhe(message.body)
-    this.group = checkSelectedGroup(this.config.policy, providerGroupName(exchange.params.namedCurve), namedGroupName(exchange.params.namedCurve))
+    this.group = checkSelectedGroup12(this.config.policy, providerGroupName(exchange.params.namedCurve), namedGroupName(exchange.params.namedCurve))
     const signed = serverKeyExchangeSignedData(this.offer.random, this.serverHello.random, exchange.paramsBytes)
     yield* checkPeerSignature(this.config, this.verified!.leaf.publicKey, exchange.algorithm, TLS12, signed, exchange.signature, 'ServerKeyExchange')
     this.peerScheme = exchange.algorithm

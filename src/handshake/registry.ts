@@ -58,7 +58,7 @@ export const ExtensionType = {
 
 export type ExtensionTypeName = keyof typeof ExtensionType
 
-/** NamedGroup (RFC 8446 section 4.2.7, RFC 7919). */
+/** NamedGroup (RFC 8446 section 4.2.7, RFC 7919, draft-ietf-tls-ecdhe-mlkem). */
 export const NamedGroup = {
   secp256r1: 0x0017,
   secp384r1: 0x0018,
@@ -70,6 +70,9 @@ export const NamedGroup = {
   ffdhe4096: 0x0102,
   ffdhe6144: 0x0103,
   ffdhe8192: 0x0104,
+  SecP256r1MLKEM768: 0x11eb,
+  X25519MLKEM768: 0x11ec,
+  SecP384r1MLKEM1024: 0x11ed,
 } as const
 
 export type NamedGroupCodeName = keyof typeof NamedGroup
@@ -134,6 +137,8 @@ const providerGroups: ReadonlyMap<number, NamedGroupName> = new Map<number, Name
   [NamedGroup.x25519, 'x25519'],
   [NamedGroup.secp256r1, 'secp256r1'],
   [NamedGroup.secp384r1, 'secp384r1'],
+  [NamedGroup.X25519MLKEM768, 'X25519MLKEM768'],
+  [NamedGroup.SecP256r1MLKEM768, 'SecP256r1MLKEM768'],
 ])
 
 /** The provider's name for a group code, or undefined when the provider cannot do that group. */

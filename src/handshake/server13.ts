@@ -1,5 +1,6 @@
 // The TLS 1.3 server (RFC 8446 section 2): parameters, optional HelloRetryRequest, our flight, the client's answer.
-import type { KeyShare, NamedGroupName } from '../crypto/provider.js'
+import { isHybridGroup } from '../crypto/hybrid.js'
+import type { KemEncapsulation, NamedGroupName } from '../crypto/provider.js'
 import { TlsError } from '../errors.js'
 import { chooseAlpn, chooseCipherSuite, chooseGroup } from '../policy/decisions.js'
 import { LIMITS, TLS12, TLS13 } from '../policy/defaults.js'
@@ -84,8 +85,8 @@ class ServerHandshakeState13 extends HandshakeState {
     // The binder covers the transcript before this ClientHello: check it, then hash the hello.
     this.resumption = yield* checkForResumption(this.config, this.transcript, this.hello, clientHelloRaw, parameters.suite, parameters.serverName)
     this.transcript.update(clientHelloRaw)
-    const { share, sharedSecret } = yield* this.keyExchange(parameters)
-    this.sendServerHello(parameters, share)
+    const { keyExchange, sharedSecret } = yield* this.keyExchange(parameters)
+    this.sendServerHello(parameters, keyExchange)
     this.establishHandshakeKeys(parameters, sharedSecret)
     this.sendServerParameters(parameters)
     // A resumption authenticates with the PSK: no Certificate or CertificateVerify (RFC 8446 2.2).
@@ -161,19 +162,24 @@ class ServerHandshakeState13 extends HandshakeState {
   }
 
   /**
-   * Our share and the shared secret, before anything goes out: a client share that is not a valid point (or gives
-   * the all-zero X25519 secret) gets illegal_parameter alone, never after our ServerHello (RFC 8446 4.2.8.2, 7.4.2).
+   * Our key_exchange and the shared secret, before anything goes out: a client share that is not a valid point (or
+   * gives the all-zero X25519 secret, or fails a hybrid's length and ML-KEM key checks) gets illegal_parameter alone,
+   * never after our ServerHello (RFC 8446 4.2.8.2, 7.4.2; draft-ietf-tls-ecdhe-mlkem). A hybrid group is a KEM: we
+   * encapsulate to the client's share; an (EC)DH group gets a fresh share of ours and the agreement.
    */
-  private *keyExchange(parameters: Parameters13): Step<{ share: KeyShare; sharedSecret: Uint8Array }> {
-    const share = yield* settle(this.config.provider.generateKeyShare(parameters.group))
-    const sharedSecret = yield* settle(share.agree(parameters.clientShare!.keyExchange))
-    return { share, sharedSecret }
+  private *keyExchange(parameters: Parameters13): Step<KemEncapsulation> {
+    const { provider } = this.config
+    const clientShare = parameters.clientShare!.keyExchange
+    if (isHybridGroup(parameters.group)) return yield* settle(provider.encapsulate(parameters.group, clientShare))
+    const share = yield* settle(provider.generateKeyShare(parameters.group))
+    const sharedSecret = yield* settle(share.agree(clientShare))
+    return { keyExchange: share.publicKey, sharedSecret }
   }
 
-  private sendServerHello(parameters: Parameters13, share: KeyShare): void {
+  private sendServerHello(parameters: Parameters13, keyExchange: Uint8Array): void {
     const extensions = [
       encodeExtension(supportedVersionSelected, TLS13),
-      encodeExtension(keyShareServerHello, { group: namedGroupCode(parameters.group), keyExchange: share.publicKey }),
+      encodeExtension(keyShareServerHello, { group: namedGroupCode(parameters.group), keyExchange }),
     ]
     if (this.resumption) extensions.push(encodeExtension(preSharedKeyServerHello, this.resumption.identityIndex))
     const serverHello = encodeServerHello({

@@ -6,6 +6,7 @@ import {
   checkPeerSignatureScheme,
   checkSelectedAlpn,
   checkSelectedGroup,
+  checkSelectedGroup12,
   checkSelectedVersion,
   chooseAlpn,
   chooseCipherSuite,
@@ -14,6 +15,8 @@ import {
   chooseSignatureScheme,
   chooseVersion,
   describeVersion,
+  groupsFor,
+  keyShareGroups,
   suitesFor,
 } from './decisions.js'
 import { TLS12, TLS13 } from './defaults.js'
@@ -141,7 +144,7 @@ describe('groups', () => {
 
   it('no mutual group → groups, handshake_failure, naming what the client offered (even groups we do not implement)', () => {
     const error = refusal(() => chooseGroup(policy(), [], [], ['secp521r1', 'ffdhe2048']), 'groups', 'handshake_failure')
-    expect([error.offered, error.allowed]).toEqual(['secp521r1, ffdhe2048', 'X25519, P-256, P-384'])
+    expect([error.offered, error.allowed]).toEqual(['secp521r1, ffdhe2048', 'X25519MLKEM768, X25519, P-256, P-384'])
     const narrow = refusal(() => chooseGroup(policy({ groups: ['P-384'] }), ['x25519', 'secp256r1'], ['x25519']), 'groups', 'handshake_failure')
     expect([narrow.offered, narrow.allowed]).toEqual(['X25519, P-256', 'P-384'])
   })
@@ -150,6 +153,30 @@ describe('groups', () => {
     expect(chooseGroup12(policy(), ['secp384r1', 'secp256r1'])).toBe('secp256r1')
     expect(refusal(() => chooseGroup12(policy(), [], ['secp521r1']), 'groups', 'handshake_failure').offered).toBe('secp521r1')
     expect(refusal(() => chooseGroup12(policy({ groups: ['X25519'] }), ['secp256r1']), 'groups', 'handshake_failure').offered).toBe('P-256')
+  })
+
+  it('TLS 1.2 never negotiates a hybrid: passed over by the server, refused from a ServerKeyExchange by the client', () => {
+    expect(groupsFor(policy(), TLS12)).toEqual(['x25519', 'secp256r1', 'secp384r1'])
+    expect(groupsFor(policy(), TLS13)).toEqual(['X25519MLKEM768', 'x25519', 'secp256r1', 'secp384r1'])
+    expect(chooseGroup12(policy(), ['X25519MLKEM768', 'secp384r1'])).toBe('secp384r1')
+    const onlyHybrid = refusal(() => chooseGroup12(policy(), ['X25519MLKEM768']), 'groups', 'handshake_failure')
+    expect([onlyHybrid.offered, onlyHybrid.allowed]).toEqual(['X25519MLKEM768', 'X25519, P-256, P-384'])
+    expect(refusal(() => checkSelectedGroup12(policy({}, 'client'), 'X25519MLKEM768', 'X25519MLKEM768'), 'groups', 'illegal_parameter').allowed).toBe('X25519, P-256, P-384')
+    expect(checkSelectedGroup12(policy({}, 'client'), 'x25519', 'x25519')).toBe('x25519')
+    expect(checkSelectedGroup(policy({}, 'client'), 'X25519MLKEM768', 'X25519MLKEM768')).toBe('X25519MLKEM768')
+  })
+
+  it('server, TLS 1.3: the hybrid when the client sent its share; an offered X25519 share is used rather than an HRR for the hybrid', () => {
+    expect(chooseGroup(policy(), ['X25519MLKEM768', 'x25519', 'secp256r1'], ['X25519MLKEM768', 'x25519'])).toEqual({ group: 'X25519MLKEM768', needsRetry: false })
+    expect(chooseGroup(policy(), ['X25519MLKEM768', 'x25519'], ['x25519'])).toEqual({ group: 'x25519', needsRetry: false })
+    expect(chooseGroup(policy({ groups: ['X25519MLKEM768'] }), ['x25519', 'X25519MLKEM768'], ['x25519'])).toEqual({ group: 'X25519MLKEM768', needsRetry: true })
+  })
+
+  it('client key shares: the first group, and the first classical one beside a hybrid (what browsers send)', () => {
+    expect(keyShareGroups(policy({}, 'client'))).toEqual(['X25519MLKEM768', 'x25519'])
+    expect(keyShareGroups(policy({ groups: ['P-256', 'X25519MLKEM768'] }, 'client'))).toEqual(['secp256r1'])
+    expect(keyShareGroups(policy({ groups: ['SecP256r1MLKEM768', 'X25519MLKEM768', 'P-256', 'X25519'] }, 'client'))).toEqual(['SecP256r1MLKEM768', 'secp256r1'])
+    expect(keyShareGroups(policy({ groups: ['X25519MLKEM768'] }, 'client'))).toEqual(['X25519MLKEM768'])
   })
 
   it('client: a group the server picks must be one we offered (an HRR for P-521 → groups, illegal_parameter)', () => {

@@ -1,4 +1,5 @@
 // The questions a handshake asks its policy; each refusal is a TlsPolicyError naming the constraint.
+import { isHybridGroup } from '../crypto/hybrid.js'
 import type { NamedGroupName } from '../crypto/provider.js'
 import { TlsPolicyError } from '../errors.js'
 import { TLS12, TLS13, type TlsVersion, versionNames } from './defaults.js'
@@ -57,10 +58,27 @@ export function chooseCipherSuite(policy: TlsPolicy, version: TlsVersion, offere
   )
 }
 
+/** The groups of one version, in the policy's order: the ML-KEM hybrids are TLS 1.3 only (draft-ietf-tls-ecdhe-mlkem). */
+export function groupsFor(policy: TlsPolicy, version: TlsVersion): NamedGroupName[] {
+  return version === TLS13 ? [...policy.groups] : policy.groups.filter((g) => !isHybridGroup(g))
+}
+
 /**
- * Server: the key-exchange group. A group the client already sent a share for wins (no extra round trip);
- * otherwise the best mutual group, which costs a HelloRetryRequest. `offeredNames` is every group the client
- * listed, ours or not (e.g. secp521r1, ffdhe2048): what a refusal reports as offered.
+ * Client: the groups our first ClientHello sends key shares for. The first group of the policy; when it is a hybrid,
+ * also the first classical group, so that a server without ML-KEM needs no HelloRetryRequest (as browsers do).
+ */
+export function keyShareGroups(policy: TlsPolicy): NamedGroupName[] {
+  const [first] = policy.groups
+  if (first === undefined) return []
+  const classical = isHybridGroup(first) ? policy.groups.find((g) => !isHybridGroup(g)) : undefined
+  return classical === undefined ? [first] : [first, classical]
+}
+
+/**
+ * Server (TLS 1.3): the key-exchange group. Among the groups the client sent a share for, our most preferred one
+ * (no extra round trip, as OpenSSL, Go and rustls do); only when no share is usable, the best mutual group, which
+ * costs a HelloRetryRequest. `offeredNames` is every group the client listed, ours or not (e.g. secp521r1,
+ * ffdhe2048): what a refusal reports as offered.
  */
 export function chooseGroup(
   policy: TlsPolicy,
@@ -70,27 +88,37 @@ export function chooseGroup(
 ): { group: NamedGroupName; needsRetry: boolean } {
   for (const g of policy.groups) if (clientShares.includes(g) && clientGroups.includes(g)) return { group: g, needsRetry: false }
   for (const g of policy.groups) if (clientGroups.includes(g)) return { group: g, needsRetry: true }
-  throw groupRefusal(policy, offeredNames)
+  throw groupRefusal(policy, TLS13, offeredNames)
 }
 
-/** TLS 1.2 server: the first of our groups the client supports. */
+/** TLS 1.2 server: the first of our TLS 1.2 groups the client supports (a hybrid it lists is passed over). */
 export function chooseGroup12(
   policy: TlsPolicy,
   clientGroups: readonly NamedGroupName[],
   offeredNames: readonly string[] = clientGroups.map(groupDisplayName),
 ): NamedGroupName {
-  for (const g of policy.groups) if (clientGroups.includes(g)) return g
-  throw groupRefusal(policy, offeredNames)
+  for (const g of groupsFor(policy, TLS12)) if (clientGroups.includes(g)) return g
+  throw groupRefusal(policy, TLS12, offeredNames)
 }
 
-function groupRefusal(policy: TlsPolicy, offered: readonly string[]): TlsPolicyError {
-  return new TlsPolicyError('groups', 'handshake_failure', list(offered), list(policy.groups.map(groupDisplayName)))
+function groupRefusal(policy: TlsPolicy, version: TlsVersion, offered: readonly string[]): TlsPolicyError {
+  return new TlsPolicyError('groups', 'handshake_failure', list(offered), list(groupsFor(policy, version).map(groupDisplayName)))
 }
 
-/** Client: a group the server picked (in ServerHello, HRR or ServerKeyExchange) must be one we offered. */
+/** Client: a group the server picked (in ServerHello or HRR) must be one we offered. */
 export function checkSelectedGroup(policy: TlsPolicy, group: NamedGroupName | undefined, wireName: string): NamedGroupName {
-  if (group && policy.groups.includes(group)) return group
-  throw new TlsPolicyError('groups', 'illegal_parameter', wireName, list(policy.groups.map(groupDisplayName)))
+  return checkGroupIn(policy, TLS13, group, wireName)
+}
+
+/** TLS 1.2 client: the ServerKeyExchange's curve must be one of our TLS 1.2 groups (never a hybrid). */
+export function checkSelectedGroup12(policy: TlsPolicy, group: NamedGroupName | undefined, wireName: string): NamedGroupName {
+  return checkGroupIn(policy, TLS12, group, wireName)
+}
+
+function checkGroupIn(policy: TlsPolicy, version: TlsVersion, group: NamedGroupName | undefined, wireName: string): NamedGroupName {
+  const allowed = groupsFor(policy, version)
+  if (group && allowed.includes(group)) return group
+  throw new TlsPolicyError('groups', 'illegal_parameter', wireName, list(allowed.map(groupDisplayName)))
 }
 
 /** The first of our schemes that the peer accepts and `fits` our key. */

@@ -19,7 +19,7 @@ export const TLS12_SUITES_CHACHA_FIRST = [0xcca9, 0xcca8, 0xc02b, 0xc02f, 0xc02c
 export const TLS12_SUITES_AES_FIRST = [0xc02b, 0xc02f, 0xc02c, 0xc030, 0xcca9, 0xcca8] as const
 
 /** Key-exchange groups, in preference order (the client's first key share is the first of these). */
-export const DEFAULT_GROUPS: readonly NamedGroupName[] = ['x25519', 'secp256r1', 'secp384r1']
+export const DEFAULT_GROUPS: readonly NamedGroupName[] = ['X25519MLKEM768', 'x25519', 'secp256r1', 'secp384r1']
 
 /** The signature schemes we offer and accept, strongest and cheapest to verify first (the crypto layer's list). */
 export const DEFAULT_SIGNATURE_SCHEMES: readonly number[] = SUPPORTED_SIGNATURE_SCHEMES

@@ -22,7 +22,19 @@ const suiteNames: Record<CipherSuiteName, true> = {
   'ECDHE-RSA-AES256-GCM-SHA384': true,
   'ECDHE-RSA-CHACHA20-POLY1305': true,
 }
-const groupNames: Record<GroupName, true> = { X25519: true, x25519: true, 'P-256': true, secp256r1: true, prime256v1: true, 'P-384': true, secp384r1: true }
+const groupNames: Record<GroupName, true> = {
+  X25519: true,
+  x25519: true,
+  'P-256': true,
+  secp256r1: true,
+  prime256v1: true,
+  'P-384': true,
+  secp384r1: true,
+  X25519MLKEM768: true,
+  x25519mlkem768: true,
+  SecP256r1MLKEM768: true,
+  secp256r1mlkem768: true,
+}
 const schemeNames: Record<SignatureSchemeOptionName, true> = {
   ecdsa_secp256r1_sha256: true,
   ecdsa_secp384r1_sha384: true,

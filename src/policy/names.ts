@@ -31,7 +31,18 @@ export type OpenSslCipherSuiteName =
 export type CipherSuiteName = Tls13CipherSuiteName | Tls12CipherSuiteName | OpenSslCipherSuiteName
 
 /** Every group name the `groups` option accepts (RFC 8446 section 4.2.7 names, and the common aliases). */
-export type GroupName = 'X25519' | 'x25519' | 'P-256' | 'secp256r1' | 'prime256v1' | 'P-384' | 'secp384r1'
+export type GroupName =
+  | 'X25519'
+  | 'x25519'
+  | 'P-256'
+  | 'secp256r1'
+  | 'prime256v1'
+  | 'P-384'
+  | 'secp384r1'
+  | 'X25519MLKEM768'
+  | 'x25519mlkem768'
+  | 'SecP256r1MLKEM768'
+  | 'secp256r1mlkem768'
 
 /** Every signature scheme the `signatureSchemes` option accepts, by its RFC 8446 section 4.2.3 name. */
 export type SignatureSchemeOptionName =
@@ -53,11 +64,21 @@ const groupAliases: Record<string, NamedGroupName> = {
   prime256v1: 'secp256r1',
   secp384r1: 'secp384r1',
   'P-384': 'secp384r1',
+  X25519MLKEM768: 'X25519MLKEM768',
+  x25519mlkem768: 'X25519MLKEM768',
+  SecP256r1MLKEM768: 'SecP256r1MLKEM768',
+  secp256r1mlkem768: 'SecP256r1MLKEM768',
 }
 
-const groupDisplay: Record<NamedGroupName, string> = { x25519: 'X25519', secp256r1: 'P-256', secp384r1: 'P-384' }
+const groupDisplay: Record<NamedGroupName, string> = {
+  x25519: 'X25519',
+  secp256r1: 'P-256',
+  secp384r1: 'P-384',
+  X25519MLKEM768: 'X25519MLKEM768',
+  SecP256r1MLKEM768: 'SecP256r1MLKEM768',
+}
 
-/** An implemented group by any of its common names (X25519, P-256, prime256v1, secp384r1…). */
+/** An implemented group by any of its common names (X25519, P-256, prime256v1, secp384r1, X25519MLKEM768…). */
 export function groupByName(name: string): NamedGroupName | undefined {
   return groupAliases[name]
 }

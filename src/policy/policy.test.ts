@@ -73,6 +73,8 @@ const mistakes: Mistake[] = [
   { what: 'group ffdhe2048', purpose: client, options: { groups: ['ffdhe2048'] }, option: 'groups', says: /"ffdhe2048" is not implemented/ },
   { what: 'group X448', purpose: client, options: { groups: ['X448'] }, option: 'groups', says: /not implemented/ },
   { what: 'groups as a string', purpose: client, options: { groups: 'X25519' }, option: 'groups', says: /non-empty array/ },
+  { what: 'only the hybrid with maxVersion TLSv1.2', purpose: server, options: { maxVersion: 'TLSv1.2', groups: ['X25519MLKEM768'] }, option: 'groups', says: /X25519MLKEM768 is TLS 1\.3 only: with maxVersion TLSv1\.2 no group is left/ },
+  { what: 'SecP384r1MLKEM1024 (not implemented)', purpose: client, options: { groups: ['SecP384r1MLKEM1024'] }, option: 'groups', says: /"SecP384r1MLKEM1024" is not implemented/ },
   { what: 'signature scheme rsa_pkcs1_sha1', purpose: client, options: { signatureSchemes: ['rsa_pkcs1_sha1'] }, option: 'signatureSchemes', says: /"rsa_pkcs1_sha1" is not implemented/ },
   { what: 'signature scheme ecdsa_sha1', purpose: server, options: { signatureSchemes: ['ecdsa_sha1'] }, option: 'signatureSchemes', says: /not implemented/ },
   { what: 'signature scheme ecdsa_secp521r1_sha512', purpose: client, options: { signatureSchemes: ['ecdsa_secp256r1_sha256', 'ecdsa_secp521r1_sha512'] }, option: 'signatureSchemes', says: /"ecdsa_secp521r1_sha512" is not implemented/ },
@@ -185,6 +187,13 @@ describe('accepted options shape the policy', () => {
     expect(context(client, { groups: ['prime256v1', 'X25519', 'secp384r1', 'P-256'] }).policy.groups).toEqual(['secp256r1', 'x25519', 'secp384r1'])
   })
 
+  it('groups: the ML-KEM hybrids by their IANA names (any case OpenSSL and node:tls write them in), first by default', () => {
+    expect(DEFAULT_GROUPS).toEqual(['X25519MLKEM768', 'x25519', 'secp256r1', 'secp384r1'])
+    expect(context(server, { groups: ['x25519mlkem768', 'SecP256r1MLKEM768', 'X25519MLKEM768', 'secp256r1mlkem768'] }).policy.groups).toEqual(['X25519MLKEM768', 'SecP256r1MLKEM768'])
+    // A hybrid beside a classical group is fine with TLS 1.2 only: 1.2 uses the classical one.
+    expect(context(client, { maxVersion: 'TLSv1.2', groups: ['X25519MLKEM768', 'P-256'] }).policy.groups).toEqual(['X25519MLKEM768', 'secp256r1'])
+  })
+
   it("versions: TLS 1.3 only, TLS 1.2 only", () => {
     expect(context(client, { minVersion: 'TLSv1.3' }).policy).toMatchObject({ minVersion: TLS13, maxVersion: TLS13 })
     expect(context(server, { maxVersion: 'TLSv1.2' }).policy).toMatchObject({ minVersion: TLS12, maxVersion: TLS12 })
@@ -222,7 +231,7 @@ describe('the policy is frozen', () => {
     }).toThrow(TypeError)
     expect(() => (policy.groups as string[]).push('secp521r1')).toThrow(TypeError)
     expect(() => (policy.alpnProtocols as string[]).splice(0)).toThrow(TypeError)
-    expect([policy.verifyMode, policy.groups.length, policy.alpnProtocols]).toEqual(['required', 3, ['h2']])
+    expect([policy.verifyMode, policy.groups.length, policy.alpnProtocols]).toEqual(['required', 4, ['h2']])
   })
 
   it('changing the option arrays after construction changes nothing', () => {
@@ -276,7 +285,7 @@ describe('formatPolicy and describe(): a readable table', () => {
     expect(clientCtx.describe()).toMatch(/^role {2,}client$/m)
     expect(row(clientCtx, 'versions')).toBe('TLSv1.2 – TLSv1.3')
     expect(row(clientCtx, 'cipher suites')).toMatch(/^TLS_CHACHA20_POLY1305_SHA256, TLS_AES_128_GCM_SHA256, TLS_AES_256_GCM_SHA384, TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256/)
-    expect(row(clientCtx, 'groups')).toBe('X25519, P-256, P-384')
+    expect(row(clientCtx, 'groups')).toBe('X25519MLKEM768, X25519, P-256, P-384')
     expect([row(clientCtx, 'verify mode'), row(clientCtx, 'check hostname'), row(clientCtx, 'CA source')]).toEqual(['required', 'true', 'given'])
     expect([row(serverCtx, 'role'), row(serverCtx, 'verify mode'), row(serverCtx, 'check hostname'), row(serverCtx, 'CA source')]).toEqual(['server', 'none', 'false', 'none'])
     expect([row(serverCtx, 'extended master secret'), row(serverCtx, 'renegotiation'), row(serverCtx, 'compression'), row(serverCtx, 'ALPN')]).toEqual(['required', 'refused', 'none', '(none)'])

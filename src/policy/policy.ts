@@ -1,4 +1,5 @@
 // The policy object: a frozen, inspectable record of every constraint the handshake enforces.
+import { isHybridGroup } from '../crypto/hybrid.js'
 import type { NamedGroupName } from '../crypto/provider.js'
 import { TlsConfigError } from '../errors.js'
 import {
@@ -166,6 +167,8 @@ export function buildPolicy(role: Role, options: PolicyOptions, caSource: TlsPol
   if (usable.length === 0) throw new TlsConfigError('cipherSuites', `none of the suites is usable with versions ${versionNames[minVersion]}-${versionNames[maxVersion]}`)
 
   const groups = options.groups === undefined ? [...DEFAULT_GROUPS] : parseList('groups', options.groups, groupByName)
+  if (maxVersion === TLS12 && groups.every(isHybridGroup))
+    throw new TlsConfigError('groups', `${groups.map(groupDisplayName).join(', ')} ${groups.length > 1 ? 'are' : 'is'} TLS 1.3 only: with maxVersion TLSv1.2 no group is left`)
   const signatureSchemes =
     options.signatureSchemes === undefined ? [...DEFAULT_SIGNATURE_SCHEMES] : parseList('signatureSchemes', options.signatureSchemes, schemeByName)
 

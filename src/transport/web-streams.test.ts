@@ -3,7 +3,7 @@
 import { connect as tcpConnect } from 'node:net'
 import { Duplex } from 'node:stream'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { promisedProvider } from '../../test/helpers/promised-provider.js'
+import { asyncProvider } from '../../test/helpers/async-provider.js'
 import { disposePeers, startOpenSslServer } from '../../test/helpers/peers.js'
 import { type Chain, cleanupPki, makeChain } from '../../test/helpers/pki.js'
 import { sleep, withTimeout } from '../../test/helpers/timeouts.js'
@@ -312,7 +312,7 @@ describe('secureStreams', () => {
 
   it('loses, duplicates and reorders nothing with a provider that answers through promises (TLS 1.3 and 1.2)', async () => {
     for (const maxVersion of ['TLSv1.3', 'TLSv1.2'] as const) {
-      const { client, server } = endpoints({ provider: promisedProvider(nobleProvider), maxVersion })
+      const { client, server } = endpoints({ provider: asyncProvider(nobleProvider, { delay: 'mixed' }), maxVersion })
       expect((await withTimeout(client.handshake, 20_000, 'async handshake')).version).toBe(maxVersion)
       expect(client.connection.info?.peerVerified).toBe(true)
       await exchange(client, server, 256 * 1024 + 7)

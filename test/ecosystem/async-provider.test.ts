@@ -5,7 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { CertificateVerificationError } from '../../src/errors.js'
 import { type Chain, cleanupPki, makeChain } from '../helpers/pki.js'
 import { withTimeout } from '../helpers/timeouts.js'
-import { asyncProvider } from './async-provider.js'
+import { asyncProvider } from '../helpers/async-provider.js'
 import { type ClientSocket, disposeStacks, type Stack, tlsConnect, tlsServer } from './stacks.js'
 
 // Runs once the core drives asynchronous providers (the lead's conversion of src/handshake and src/record).

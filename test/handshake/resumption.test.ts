@@ -125,7 +125,7 @@ function exchange(run: Handshake, from: 'client' | 'server', text: string): stri
 
 describe('TLS 1.3 resumption in memory: first handshake full, the next ones resumed from the ticket', () => {
   for (const suite of ['TLS_AES_128_GCM_SHA256', 'TLS_AES_256_GCM_SHA384', 'TLS_CHACHA20_POLY1305_SHA256'] as const) {
-    it(`our client ↔ our server: ${suite} × X25519 × ECDSA P-256: full, resumed (no Certificate), resumed again from the new ticket`, () => {
+    it(`our client ↔ our server: ${suite} × X25519MLKEM768 × ECDSA P-256: full, resumed (no Certificate), resumed again from the new ticket`, () => {
       const client = clientContext({ cipherSuites: [suite] })
       const server = serverContext()
       const first = handshake(client, server)
@@ -139,7 +139,8 @@ describe('TLS 1.3 resumption in memory: first handshake full, the next ones resu
       expect(offeredPsk(second.clientHellos[0]!)?.identity).toBe(Buffer.from(first.client.tickets[0]!.ticket).toString('hex'))
       for (const side of [second.client, second.server]) {
         expect(side.info!.cipherSuite).toBe(suite)
-        expect(side.info!.group).toBe('x25519')
+        // PSK with (EC)DHE: a fresh exchange in the default group, the ML-KEM hybrid.
+        expect(side.info!.group).toBe('X25519MLKEM768')
         expect(side.info!.serverName).toBe('localhost')
       }
       expect(second.client.info!.peerCertificates).toEqual(first.client.info!.peerCertificates)

@@ -4,13 +4,16 @@ import type { AeadAlgorithm, AeadName, CryptoProvider, KeyShare, NamedGroupName 
 import { isPending } from '../../src/pending.js'
 
 /** The operations that can be made asynchronous. */
-export type AsyncOperation = 'generateKeyShare' | 'agree' | 'sign' | 'verify' | 'seal' | 'open'
+export type AsyncOperation = 'generateKeyShare' | 'agree' | 'encapsulate' | 'sign' | 'verify' | 'seal' | 'open'
 
 export interface AsyncProviderOptions {
   /** Which operations answer through a promise (default: all of them). */
   readonly asynchronous?: readonly AsyncOperation[]
-  /** How long each answer takes: 'microtask' (a resolved promise) or a setTimeout delay in ms (default 0). */
-  readonly delay?: 'microtask' | number
+  /**
+   * How long each answer takes: 'microtask' (a resolved promise), 'mixed' (every third a macrotask, the others
+   * microtasks, so answers come back in varied orders relative to I/O), or a setTimeout delay in ms (default 0).
+   */
+  readonly delay?: 'microtask' | 'mixed' | number
   /** Counts each asynchronous answer given, by operation. */
   readonly counts?: Partial<Record<AsyncOperation, number>>
 }
@@ -20,8 +23,9 @@ export interface AsyncProviderOptions {
  * as a native asynchronous backend would.
  */
 export function asyncProvider(base: CryptoProvider = nobleProvider, options: AsyncProviderOptions = {}): CryptoProvider {
-  const asynchronous = new Set<AsyncOperation>(options.asynchronous ?? ['generateKeyShare', 'agree', 'sign', 'verify', 'seal', 'open'])
+  const asynchronous = new Set<AsyncOperation>(options.asynchronous ?? ['generateKeyShare', 'agree', 'encapsulate', 'sign', 'verify', 'seal', 'open'])
   const delay = options.delay ?? 0
+  let calls = 0
   const later = <T>(operation: AsyncOperation, work: () => T | PromiseLike<T>): T | Promise<T> => {
     if (!asynchronous.has(operation)) return work() as T
     if (options.counts) options.counts[operation] = (options.counts[operation] ?? 0) + 1
@@ -33,7 +37,8 @@ export function asyncProvider(base: CryptoProvider = nobleProvider, options: Asy
       outcome = { error }
     }
     const answer = (): Promise<T> => ('error' in outcome ? Promise.reject(outcome.error) : Promise.resolve(outcome.value))
-    return delay === 'microtask' ? answer() : new Promise<void>((resolve) => setTimeout(resolve, delay)).then(answer)
+    if (delay === 'microtask' || (delay === 'mixed' && ++calls % 3 !== 0)) return answer()
+    return new Promise<void>((resolve) => setTimeout(resolve, delay === 'mixed' ? 0 : delay)).then(answer)
   }
   const wrapShare = (share: KeyShare): KeyShare => ({
     group: share.group,
@@ -62,6 +67,7 @@ export function asyncProvider(base: CryptoProvider = nobleProvider, options: Asy
         const share = base.generateKeyShare(group, privateKey)
         return isPending(share) ? Promise.resolve(share).then(wrapShare) : wrapShare(share)
       }),
+    encapsulate: (group, clientShare) => later('encapsulate', () => base.encapsulate(group, clientShare)),
     sign: (algorithm, key, message) => later('sign', () => base.sign(algorithm, key, message)),
     verify: (algorithm, key, message, signature) => later('verify', () => base.verify(algorithm, key, message, signature)),
   }
