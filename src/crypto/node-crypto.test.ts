@@ -12,11 +12,13 @@ const provider = nodeCryptoProvider()
 const isPlain = (b: unknown) => b instanceof Uint8Array && Object.getPrototypeOf(b) === Uint8Array.prototype
 
 describe('nodeCryptoProvider', () => {
-  it('says every operation is native, and AES is hardware on x64 and arm64', () => {
+  it('says every operation is native but the ML-KEM hybrids, and AES is hardware on x64 and arm64', () => {
     const description = provider.describe!()
     expect(description.name).toBe('node:crypto')
-    expect(new Set(Object.values(description.operations))).toEqual(new Set(['native']))
-    expect(Object.keys(description.operations)).toHaveLength(14)
+    const { X25519MLKEM768, SecP256r1MLKEM768, ...classical } = description.operations
+    expect(new Set(Object.values(classical))).toEqual(new Set(['native']))
+    expect([X25519MLKEM768, SecP256r1MLKEM768]).toEqual(['javascript', 'javascript'])
+    expect(Object.keys(description.operations)).toHaveLength(16)
     expect(provider.hasHardwareAes).toBe(process.arch === 'x64' || process.arch === 'arm64')
   })
 

@@ -21,8 +21,9 @@ const HANDSHAKE = 22
 const ILLEGAL_PARAMETER_ALERT = '1503030002022f'
 
 let chain: Chain
+let rsaChain: Chain
 beforeAll(async () => {
-  chain = await makeChain({ leafKey: 'ecdsa-p256' })
+  ;[chain, rsaChain] = await Promise.all([makeChain({ leafKey: 'ecdsa-p256' }), makeChain({ leafKey: 'rsa-2048' })])
 })
 afterAll(cleanupPki)
 
@@ -250,8 +251,10 @@ describe('TLS 1.2 never negotiates the hybrid', () => {
   })
 
   it('a TLS 1.2 ClientHello listing only hybrids and P-384 (X25519MLKEM768 first): TLS 1.2 with P-384', () => {
-    const c = client({ groups: ['X25519MLKEM768', 'SecP256r1MLKEM768', 'P-384'] })
-    const pair = { client: c, server: server({ maxVersion: 'TLSv1.2' }) }
+    // An RSA certificate: a P-256 ECDSA one is unusable for a client that lists no P-256 (RFC 8422 5.1).
+    const c = createDefaultContext('server-auth', { ca: rsaChain.rootPem, groups: ['X25519MLKEM768', 'SecP256r1MLKEM768', 'P-384'] }).client({ serverName: 'localhost' })
+    const s = createDefaultContext('client-auth', { cert: rsaChain.chainPem, key: rsaChain.keyPem, maxVersion: 'TLSv1.2' }).server()
+    const pair = { client: c, server: s }
     expect(runPair(pair.client, pair.server)).toEqual({})
     expect(pair.server.info!.group).toBe('secp384r1')
   })
