@@ -24,15 +24,13 @@ import {
   offerTicket,
   selectedTicket,
   takeTicketToOffer,
-  TICKET_AGE_TOLERANCE_MS,
-  TICKET_LIFETIME_SECONDS,
   ticketAfterRetry,
 } from './psk.js'
 import { ExtensionType } from './registry.js'
 import { SessionCache } from './session-cache.js'
 import type { CachedTicket } from './session.js'
 import type { ConnectionInfo, HandshakeConfig } from './session.js'
-import { TicketSealer, type TicketState } from './tickets.js'
+import { TICKET_AGE_TOLERANCE_MS, TICKET_LIFETIME_SECONDS, TicketSealer, type Tls13TicketState } from './tickets.js'
 import { Transcript } from './transcript.js'
 import { now, runNow } from '../../test/helpers/sync.js'
 
@@ -54,14 +52,15 @@ function config(role: 'client' | 'server', at: number, extra: Partial<HandshakeC
 
 interface Issued {
   readonly sealer: TicketSealer
-  readonly state: TicketState
+  readonly state: Tls13TicketState
   readonly cached: CachedTicket
 }
 
 /** A ticket our server issued at T0 for `suite`, as the client keeps it. */
-function issue(suite = AES128, overrides: Partial<TicketState> = {}): Issued {
+function issue(suite = AES128, overrides: Partial<Tls13TicketState> = {}): Issued {
   const sealer = new TicketSealer(nobleProvider)
-  const state: TicketState = {
+  const state: Tls13TicketState = {
+    version: 'TLSv1.3',
     cipherSuite: suite.code,
     psk: nobleProvider.randomBytes(nobleProvider.hash(suite.hash).outputLength),
     issuedAt: T0,
@@ -244,6 +243,26 @@ describe('the server accepts its own ticket (RFC 8446 4.2.11, 4.6.1)', () => {
     expect(accept(issued, hello, made.raw, T0 + 5_000 - TICKET_AGE_TOLERANCE_MS - 1)).toBeUndefined()
   })
 
+  it('a TLS 1.2 ticket of ours offered as a TLS 1.3 identity (its state even naming a TLS 1.3 suite) → full handshake, no binder checked', () => {
+    const issued = issue()
+    const ticket12 = now(
+      issued.sealer.seal({
+        version: 'TLSv1.2',
+        cipherSuite: AES128.code,
+        masterSecret: new Uint8Array(48).fill(1),
+        extendedMasterSecret: true,
+        issuedAt: T0,
+        lifetimeSeconds: TICKET_LIFETIME_SECONDS,
+        alpnProtocol: undefined,
+        serverName: 'localhost',
+        peerCertificates: [],
+        peerVerified: true,
+      }),
+    )!
+    const { offer: made, hello } = offer({ ...issued.cached, ticket: ticket12 })
+    expect(accept(issued, hello, made.raw)).toBeUndefined()
+  })
+
   it('a ticket of a suite with another hash than the chosen suite → full handshake', () => {
     const issued = issue(AES256)
     const { offer: made, hello } = offer(issued.cached)
@@ -317,6 +336,7 @@ describe('our NewSessionTicket (RFC 8446 4.6.1)', () => {
     expect(ticket.extensions).toEqual([])
     const state = sealer.open(ticket.ticket)!
     expect(state).toEqual({
+      version: 'TLSv1.3',
       cipherSuite: AES128.code,
       psk: resumptionPsk(nobleProvider, AES128.hash, resumptionMasterSecret, ticket.ticketNonce),
       issuedAt: T0,

@@ -23,7 +23,10 @@ export interface StoredTicket {
   readonly ageAdd: number
   readonly receivedAt: Date
   readonly cipherSuite: number
-  /** TLS 1.3: the PSK derived from the resumption master secret and the ticket nonce. */
+  /**
+   * TLS 1.3: the PSK derived from the resumption master secret and the ticket nonce. TLS 1.2: the session's master
+   * secret (only sessions with the extended master secret are kept, RFC 7627 5.3).
+   */
   readonly secret: Uint8Array
   readonly serverName?: string
 }
@@ -55,7 +58,7 @@ export interface HandshakeConfig {
   readonly now: () => Date
   /** NSS key log lines (SSLKEYLOGFILE format) for Wireshark and tests; never set by default. */
   readonly keyLog?: (line: string) => void
-  /** Client with `sessionTickets`: keeps the servers' TLS 1.3 tickets and hands one out to resume. */
+  /** Client with `sessionTickets`: keeps the servers' tickets (both versions) and hands one out to resume. */
   readonly sessionCache?: SessionCache
   /** Server with `sessionTickets`: seals the tickets we issue and opens those offered back. */
   readonly ticketSealer?: TicketSealer
@@ -71,7 +74,8 @@ export interface HandshakeConfig {
 export interface ConnectionInfo {
   readonly version: 'TLSv1.3' | 'TLSv1.2'
   readonly cipherSuite: string
-  readonly group: NamedGroupName
+  /** The key exchange's group; undefined for a TLS 1.2 resumption, which exchanges no key (RFC 5077 3.1). */
+  readonly group: NamedGroupName | undefined
   readonly signatureScheme: string | undefined
   readonly alpnProtocol: string | undefined
   readonly serverName: string | undefined
@@ -98,7 +102,10 @@ export interface Established {
   updateKeys(requestPeerUpdate: boolean): void
   /** RFC 8446 7.5 / RFC 5705 keying material exporter. */
   exportKeyingMaterial(label: string, context: Uint8Array | undefined, length: number): Uint8Array
-  /** Session tickets the server sent (bounded). */
+  /**
+   * The tickets this client can resume with (bounded): those the server sent; after a TLS 1.2 resumption without a
+   * new one, the ticket it resumed (RFC 5077 tickets may be used again).
+   */
   readonly tickets: StoredTicket[]
 }
 
