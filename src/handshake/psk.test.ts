@@ -4,7 +4,6 @@ import { nobleProvider } from '../crypto/noble.js'
 import type { HashName } from '../crypto/provider.js'
 import { TlsError } from '../errors.js'
 import { TLS12, TLS13 } from '../policy/defaults.js'
-import { buildPolicy, type PolicyOptions } from '../policy/policy.js'
 import { cipherSuiteByCode, type Tls13CipherSuite } from '../policy/suites.js'
 import { buildClientHello, type ClientOffer } from './client-hello.js'
 import { encodeExtension, readExtension } from './extensions/extension.js'
@@ -29,26 +28,17 @@ import {
 import { ExtensionType } from './registry.js'
 import { SessionCache } from './session-cache.js'
 import type { CachedTicket } from './session.js'
-import type { ConnectionInfo, HandshakeConfig } from './session.js'
+import type { ConnectionInfo } from './session.js'
 import { TICKET_AGE_TOLERANCE_MS, TICKET_LIFETIME_SECONDS, TicketSealer, type Tls13TicketState } from './tickets.js'
 import { Transcript } from './transcript.js'
+import { handshakeConfig, tls12TicketState } from '../../test/helpers/resumption.js'
 import { now, runNow } from '../../test/helpers/sync.js'
 
 const T0 = Date.UTC(2030, 0, 1)
 const AES128 = cipherSuiteByCode(0x1301) as Tls13CipherSuite
 const AES256 = cipherSuiteByCode(0x1302) as Tls13CipherSuite
 
-function config(role: 'client' | 'server', at: number, extra: Partial<HandshakeConfig> = {}, policy: PolicyOptions = {}): HandshakeConfig {
-  return {
-    policy: buildPolicy(role, policy, 'none', true),
-    provider: nobleProvider,
-    certificates: [],
-    verifier: undefined,
-    serverName: role === 'client' ? 'localhost' : undefined,
-    now: () => new Date(at),
-    ...extra,
-  }
-}
+const config = handshakeConfig
 
 interface Issued {
   readonly sealer: TicketSealer
@@ -245,20 +235,7 @@ describe('the server accepts its own ticket (RFC 8446 4.2.11, 4.6.1)', () => {
 
   it('a TLS 1.2 ticket of ours offered as a TLS 1.3 identity (its state even naming a TLS 1.3 suite) → full handshake, no binder checked', () => {
     const issued = issue()
-    const ticket12 = now(
-      issued.sealer.seal({
-        version: 'TLSv1.2',
-        cipherSuite: AES128.code,
-        masterSecret: new Uint8Array(48).fill(1),
-        extendedMasterSecret: true,
-        issuedAt: T0,
-        lifetimeSeconds: TICKET_LIFETIME_SECONDS,
-        alpnProtocol: undefined,
-        serverName: 'localhost',
-        peerCertificates: [],
-        peerVerified: true,
-      }),
-    )!
+    const ticket12 = now(issued.sealer.seal(tls12TicketState({ cipherSuite: AES128.code, issuedAt: T0 })))!
     const { offer: made, hello } = offer({ ...issued.cached, ticket: ticket12 })
     expect(accept(issued, hello, made.raw)).toBeUndefined()
   })

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { nobleProvider } from '../crypto/noble.js'
 import { TlsError } from '../errors.js'
 import { TLS12 } from '../policy/defaults.js'
-import { buildPolicy, type PolicyOptions } from '../policy/policy.js'
+import type { PolicyOptions } from '../policy/policy.js'
 import { buildClientHello, type ClientOffer } from './client-hello.js'
 import { encodeExtension } from './extensions/extension.js'
 import { extendedMasterSecret, sessionTicket } from './extensions/simple.js'
@@ -19,36 +19,15 @@ import { SessionCache } from './session-cache.js'
 import type { CachedTicket, ConnectionInfo, HandshakeConfig } from './session.js'
 import { TICKET_LIFETIME_SECONDS, TicketSealer, type TicketState, type Tls12TicketState } from './tickets.js'
 import { Transcript } from './transcript.js'
+import { handshakeConfig, tls12TicketState } from '../../test/helpers/resumption.js'
 import { now, runNow } from '../../test/helpers/sync.js'
 
 const T0 = Date.UTC(2030, 0, 1)
 const ECDSA_AES128 = 0xc02b
 const ECDSA_AES256 = 0xc02c
 
-function config(role: 'client' | 'server', at: number, extra: Partial<HandshakeConfig> = {}, policy: PolicyOptions = {}): HandshakeConfig {
-  return {
-    policy: buildPolicy(role, policy, 'none', true),
-    provider: nobleProvider,
-    certificates: [],
-    verifier: undefined,
-    serverName: role === 'client' ? 'localhost' : undefined,
-    now: () => new Date(at),
-    ...extra,
-  }
-}
-
-const session: Tls12TicketState = {
-  version: 'TLSv1.2',
-  cipherSuite: ECDSA_AES128,
-  masterSecret: new Uint8Array(48).fill(5),
-  extendedMasterSecret: true,
-  issuedAt: T0,
-  lifetimeSeconds: TICKET_LIFETIME_SECONDS,
-  alpnProtocol: undefined,
-  serverName: 'localhost',
-  peerCertificates: [],
-  peerVerified: false,
-}
+const config = handshakeConfig
+const session = tls12TicketState({ cipherSuite: ECDSA_AES128, issuedAt: T0 })
 
 /** A TLS 1.2 ticket as the client keeps it. */
 function cached(overrides: Partial<CachedTicket> = {}): CachedTicket {

@@ -9,12 +9,13 @@ import { decodeServerHello } from '../../src/handshake/messages/server-hello.js'
 import { decodeNewSessionTicketTls12 } from '../../src/handshake/messages/new-session-ticket-tls12.js'
 import { ExtensionType, HandshakeType } from '../../src/handshake/registry.js'
 import { decodeSession, encodeSession } from '../../src/handshake/session-export.js'
-import { TicketSealer, type Tls12TicketState } from '../../src/handshake/tickets.js'
+import { TicketSealer } from '../../src/handshake/tickets.js'
 import { nobleProvider } from '../../src/crypto/noble.js'
 import { ContentType } from '../../src/record/content.js'
 import { asyncProvider } from '../helpers/async-provider.js'
 import { type PairResult, runPair, runPairAsync, type Tamper } from '../helpers/pair.js'
 import { type Chain, cleanupPki, makeChain, makeClientChain } from '../helpers/pki.js'
+import { Clock, tls12TicketState } from '../helpers/resumption.js'
 import { now } from '../helpers/sync.js'
 import { onFirst, rewriteClientHello, rewriteServerHello, sendThrough, splitRecords, withoutExtensions } from '../interop/interop12-helpers.js'
 
@@ -29,15 +30,6 @@ beforeAll(async () => {
   ;[chain, clientCertificate] = await Promise.all([makeChain({ withIntermediate: true }), makeClientChain({ withIntermediate: true })])
 })
 afterAll(cleanupPki)
-
-/** A clock a test moves forward. */
-class Clock {
-  private ms = Date.now()
-  readonly now = (): Date => new Date(this.ms)
-  advance(ms: number): void {
-    this.ms += ms
-  }
-}
 
 function clientContext(options: ContextOptions = {}): TlsContext {
   return createDefaultContext('server-auth', { ca: chain.rootPem, maxVersion: 'TLSv1.2', sessionTickets: true, ...options })
@@ -404,20 +396,9 @@ describe('TLS 1.2 resumption in memory: what falls back to a full handshake, and
     const sealer = new TicketSealer(nobleProvider)
     sealer.setKeys(server.ticketKeys)
     const { cipherSuite, secret } = decodeSession(first.client.session!)
-    const state = (extendedMasterSecret: boolean): Tls12TicketState => ({
-      version: 'TLSv1.2',
-      cipherSuite,
-      masterSecret: secret,
-      extendedMasterSecret,
-      issuedAt: Date.now(),
-      lifetimeSeconds: 7200,
-      alpnProtocol: undefined,
-      serverName: 'localhost',
-      peerCertificates: [],
-      peerVerified: false,
-    })
+    const sealed = (extendedMasterSecret: boolean) => now(sealer.seal(tls12TicketState({ cipherSuite, masterSecret: secret, extendedMasterSecret })))!
     const offering = (extendedMasterSecret: boolean) =>
-      clientContext().client({ serverName: 'localhost', session: alteredSession(first.client.session!, () => ({ ticket: now(sealer.seal(state(extendedMasterSecret)))! })) })
+      clientContext().client({ serverName: 'localhost', session: alteredSession(first.client.session!, () => ({ ticket: sealed(extendedMasterSecret) })) })
     expectFull(handshake(offering(false), server))
     expectResumed(handshake(offering(true), server))
   })
