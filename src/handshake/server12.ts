@@ -76,9 +76,9 @@ class ServerHandshakeState12 extends HandshakeState {
     const share = yield* this.sendServerFlight(parameters)
     const secrets = yield* this.readClientFlight(parameters, share)
     yield* this.readClientFinished(secrets)
-    yield* this.sendNewSessionTicket(parameters, secrets, undefined)
+    yield* this.sendNewSessionTicket(parameters, secrets)
     this.sendServerFinished(secrets)
-    this.complete(parameters, parameters.group, secrets, undefined)
+    this.complete(parameters, secrets)
   }
 
   /**
@@ -95,7 +95,7 @@ class ServerHandshakeState12 extends HandshakeState {
     yield* this.sendNewSessionTicket(parameters, secrets, resumption)
     this.sendServerFinished(secrets)
     yield* this.readClientFinished(secrets)
-    this.complete(parameters, undefined, secrets, resumption)
+    this.complete(parameters, secrets, resumption)
   }
 
   /** Fallback and renegotiation signals (RFC 7507, RFC 5746). */
@@ -236,10 +236,16 @@ class ServerHandshakeState12 extends HandshakeState {
    * RFC 5077 3.3: the session sealed in a ticket, before our ChangeCipherSpec. A resumed session is sealed again
    * with its own issue time and peer: a fresh ticket, never a longer life.
    */
-  private *sendNewSessionTicket(parameters: HelloParameters12, secrets: Tls12Session, resumption: Tls12TicketState | undefined): Step {
+  private *sendNewSessionTicket(parameters: HelloParameters12, secrets: Tls12Session, resumption?: Tls12TicketState): Step {
     const sealer = this.config.ticketSealer
     if (!parameters.sendsTicket || !sealer) return
-    const state: Tls12TicketState = resumption ? { ...resumption, alpnProtocol: parameters.alpnProtocol } : {
+    const state = resumption ? { ...resumption, alpnProtocol: parameters.alpnProtocol } : this.newSession(parameters, secrets)
+    this.sendAndHash(yield* settle(newSessionTicket12(this.config, sealer, state)))
+  }
+
+  /** The session a full handshake made, as a ticket keeps it: issued now, with the client's chain as we verified it. */
+  private newSession(parameters: HelloParameters12, secrets: Tls12Session): Tls12TicketState {
+    return {
       version: 'TLSv1.2',
       cipherSuite: parameters.suite.code,
       masterSecret: secrets.masterSecret,
@@ -251,7 +257,6 @@ class ServerHandshakeState12 extends HandshakeState {
       peerCertificates: this.peerChain,
       peerVerified: this.verified?.verified ?? false,
     }
-    this.sendAndHash(yield* settle(newSessionTicket12(this.config, sealer, state)))
   }
 
   private sendServerFinished(secrets: Tls12Session): void {
@@ -261,11 +266,12 @@ class ServerHandshakeState12 extends HandshakeState {
     this.sendFinished(finished12(provider, secrets, 'server', this.transcript))
   }
 
-  private complete(parameters: HelloParameters12, group: NamedGroupName | undefined, secrets: Tls12Session, resumption: Tls12TicketState | undefined): void {
+  /** Done; a resumption has no group (no key exchange) and reports the client's chain from the ticket. */
+  private complete(parameters: HelloParameters12 & Partial<Pick<Parameters12, 'group'>>, secrets: Tls12Session, resumption?: Tls12TicketState): void {
     const info = this.connectionInfo({
       version: 'TLSv1.2',
       cipherSuite: parameters.suite.name,
-      group,
+      group: parameters.group,
       alpnProtocol: parameters.alpnProtocol,
       serverName: parameters.serverName,
       extendedMasterSecret: secrets.extendedMasterSecret,
