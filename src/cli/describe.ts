@@ -16,7 +16,7 @@ export function formatSummary(info: ConnectionInfo): string {
   return formatRows([
     ['version', info.version],
     ['cipher suite', info.cipherSuite],
-    ['key exchange', info.group],
+    ['key exchange', info.group ?? '- (resumed: no key exchange)'],
     ['signature scheme', info.signatureScheme ?? '-'],
     ['ALPN', info.alpnProtocol ?? '-'],
     ['server name', info.serverName ?? '-'],

@@ -36,7 +36,7 @@ export interface ClientOffer {
   /** The encoded message, header included, for the transcript. */
   readonly raw: Uint8Array
   readonly hello: ClientHello
-  /** The session ticket offered in pre_shared_key (psk.ts adds it), if any. */
+  /** The session ticket offered, if any: in pre_shared_key (TLS 1.3, psk.ts) or session_ticket (TLS 1.2, resumption12.ts). */
   readonly offeredTicket?: CachedTicket
 }
 

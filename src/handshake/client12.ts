@@ -1,4 +1,4 @@
-// The TLS 1.2 client after ServerHello (RFC 5246 7.3, RFC 8422): ECDHE only, EMS by policy, no renegotiation.
+// The TLS 1.2 client after ServerHello (RFC 5246 7.3, RFC 8422): ECDHE only, EMS by policy, no renegotiation; or the abbreviated handshake of a resumed ticket (RFC 5077 3.1).
 import type { KeyShare, NamedGroupName } from '../crypto/provider.js'
 import { TlsError } from '../errors.js'
 import { checkExtendedMasterSecret, checkSelectedAlpn, checkSelectedGroup12 } from '../policy/decisions.js'
@@ -11,9 +11,10 @@ import { HandshakeState } from './handshake-state.js'
 import { logSecret } from './key-log.js'
 import { alpnSelected } from './extensions/alpn.js'
 import { ecPointFormats } from './extensions/ec-point-formats.js'
-import { hasExtension, readExtension } from './extensions/extension.js'
+import { readExtension } from './extensions/extension.js'
 import { checkOfferedExtensions } from './extensions/placement.js'
 import { renegotiationInfo } from './extensions/renegotiation-info.js'
+import { extendedMasterSecret, sessionTicketAck } from './extensions/simple.js'
 import { expectChangeCipherSpec, expectMessage, type Step } from './flow.js'
 import { decodeCertificateTls12, encodeCertificateTls12 } from './messages/certificate-tls12.js'
 import { decodeCertificateRequestTls12 } from './messages/certificate-request-tls12.js'
@@ -23,10 +24,11 @@ import { decodeEmptyMessage } from './messages/empty-messages.js'
 import { decodeNewSessionTicketTls12 } from './messages/new-session-ticket-tls12.js'
 import { decodeServerKeyExchangeEcdhe, serverKeyExchangeSignedData } from './messages/server-key-exchange.js'
 import type { ReceivedServerHello } from './messages/server-hello.js'
-import { ExtensionType, HandshakeType, namedGroupName, providerGroupName } from './registry.js'
-import type { HandshakeSession, StoredTicket } from './session.js'
+import { HandshakeType, namedGroupName, providerGroupName } from './registry.js'
+import { resumedTicket12, storedTicket12 } from './resumption12.js'
+import type { CachedTicket, HandshakeSession, StoredTicket } from './session.js'
 import { cipherSuiteByCode, isTls12Suite, type Tls12CipherSuite } from '../policy/suites.js'
-import { checkFinished12, deriveTls12Session, finished12, protection12, type Tls12Session } from './traffic12.js'
+import { checkFinished12, deriveTls12Session, finished12, protection12, tls12SessionKeys, type Tls12Session } from './traffic12.js'
 import type { Transcript } from './transcript.js'
 
 class ClientHandshakeState12 extends HandshakeState {
@@ -37,7 +39,10 @@ class ClientHandshakeState12 extends HandshakeState {
   private group: NamedGroupName = 'x25519'
   private serverPublic: Uint8Array = new Uint8Array(0)
   private certificateRequest: { schemes: readonly number[] } | undefined
-  private readonly tickets: StoredTicket[] = []
+  /** The ticket the server resumes (RFC 5077 3.1), or undefined in a full handshake. */
+  private resumption: CachedTicket | undefined
+  /** The ticket the server sent in this handshake, if any. */
+  private ticket: StoredTicket | undefined
 
   constructor(
     session: HandshakeSession,
@@ -50,22 +55,36 @@ class ClientHandshakeState12 extends HandshakeState {
     if (!suite || !isTls12Suite(suite)) throw new TlsError('illegal_parameter', 'the server selected a TLS 1.3 cipher suite for TLS 1.2')
     this.suite = suite
     const extensions = serverHello.extensions
-    this.extendedMasterSecret = hasExtension(extensions, ExtensionType.extended_master_secret)
-    this.expectTicket = hasExtension(extensions, ExtensionType.session_ticket)
+    this.extendedMasterSecret = readExtension(extensions, extendedMasterSecret) ?? false
+    // RFC 5077 3.2: an empty session_ticket in the ServerHello announces a NewSessionTicket.
+    this.expectTicket = readExtension(extensions, sessionTicketAck) ?? false
   }
 
   *handshake(serverHelloRaw: Uint8Array): Step {
     this.processServerHello(serverHelloRaw)
+    if (this.resumption) return yield* this.resumeHandshake(this.resumption)
     yield* this.readServerCertificate()
     yield* this.readServerKeyExchange()
     yield* this.readCertificateRequestAndDone()
     const secrets = yield* this.sendClientFlight()
+    this.sendClientFinished(secrets)
     yield* this.readServerFinished(secrets)
+    this.complete(secrets)
+  }
+
+  /** RFC 5077 3.1, RFC 5246 7.3: the abbreviated handshake. The server's [NewSessionTicket], CCS and Finished come first, then ours. */
+  private *resumeHandshake(ticket: CachedTicket): Step {
+    const secrets = tls12SessionKeys(this.config.provider, this.suite, ticket.secret, this.offer.random, this.serverHello.random, true)
+    logSecret(this.config, 'CLIENT_RANDOM', this.offer.random, secrets.masterSecret)
+    yield* this.readServerFinished(secrets)
+    this.sendClientFinished(secrets)
+    this.complete(secrets)
   }
 
   private processServerHello(serverHelloRaw: Uint8Array): void {
     const { extensions } = this.serverHello
     checkOfferedExtensions(extensions, this.offer.extensionTypes, 'server_hello_tls12')
+    this.resumption = resumedTicket12(this.offer, this.serverHello)
     checkExtendedMasterSecret(this.config.policy, this.extendedMasterSecret)
     // RFC 5746 3.4: on an initial handshake the server's renegotiation_info must be empty.
     const renegotiation = readExtension(extensions, renegotiationInfo)
@@ -113,7 +132,7 @@ class ClientHandshakeState12 extends HandshakeState {
     this.transcript.update(message.raw)
   }
 
-  /** [Certificate], ClientKeyExchange, [CertificateVerify], ChangeCipherSpec, Finished. */
+  /** [Certificate], ClientKeyExchange, [CertificateVerify]. */
   private *sendClientFlight(): Step<Tls12Session> {
     const { provider } = this.config
     let chosen: ChosenCertificate | undefined
@@ -135,18 +154,24 @@ class ClientHandshakeState12 extends HandshakeState {
       const signature = yield* settle(signWith(this.config, chosen, this.transcript.bytes()))
       this.sendAndHash(encodeCertificateVerify({ algorithm: chosen.scheme, signature }))
     }
-    this.session.sendChangeCipherSpec()
-    this.session.setWriteProtection(protection12(provider, secrets, 'client'))
-    this.sendFinished(finished12(provider, secrets, 'client', this.transcript))
     return secrets
   }
 
+  private sendClientFinished(secrets: Tls12Session): void {
+    const { provider } = this.config
+    this.session.sendChangeCipherSpec()
+    this.session.setWriteProtection(protection12(provider, secrets, 'client'))
+    this.sendFinished(finished12(provider, secrets, 'client', this.transcript))
+  }
+
+  /** [NewSessionTicket], ChangeCipherSpec, Finished. */
   private *readServerFinished(secrets: Tls12Session): Step {
     const { provider } = this.config
     if (this.expectTicket) {
       const message = yield* expectMessage(HandshakeType.new_session_ticket)
-      const ticket = decodeNewSessionTicketTls12(message.body)
-      this.keepTicket(ticket.ticket, ticket.ticketLifetimeHint, secrets)
+      const { ticket, ticketLifetimeHint } = decodeNewSessionTicketTls12(message.body)
+      // RFC 5077 3.3: an empty ticket means the server will not resume after all; a session without EMS is never resumed.
+      if (ticket.length > 0 && secrets.extendedMasterSecret) this.ticket = storedTicket12(this.config, ticket, ticketLifetimeHint, this.suite.code, secrets.masterSecret)
       this.transcript.update(message.raw)
     }
     yield* expectChangeCipherSpec()
@@ -154,37 +179,22 @@ class ClientHandshakeState12 extends HandshakeState {
     const message = yield* expectMessage(HandshakeType.finished)
     checkFinished12(provider, secrets, 'server', this.transcript, message.body)
     this.acceptPeerFinished(message)
-    this.session.complete(
-      new Established12(
-        this.session,
-        'client',
-        secrets,
-        this.connectionInfo({
-          version: 'TLSv1.2',
-          cipherSuite: this.suite.name,
-          group: this.group,
-          alpnProtocol: this.alpnProtocol,
-          serverName: this.config.serverName,
-          extendedMasterSecret: secrets.extendedMasterSecret,
-        }),
-        this.tickets,
-      ),
-    )
   }
 
-  /** RFC 5077: an empty ticket means the server will not resume; otherwise keep it for later. */
-  private keepTicket(ticket: Uint8Array, lifetimeSeconds: number, secrets: Tls12Session): void {
-    if (ticket.length === 0) return
-    this.tickets.push({
+  /** Done, the server authenticated by its Finished: the session to resume later is the new ticket, else the one resumed. */
+  private complete(secrets: Tls12Session): void {
+    const info = this.connectionInfo({
       version: 'TLSv1.2',
-      ticket,
-      lifetimeSeconds,
-      ageAdd: 0,
-      receivedAt: this.config.now(),
-      cipherSuite: this.suite.code,
-      secret: secrets.masterSecret,
+      cipherSuite: this.suite.name,
+      group: this.resumption ? undefined : this.group,
+      alpnProtocol: this.alpnProtocol,
       serverName: this.config.serverName,
+      extendedMasterSecret: secrets.extendedMasterSecret,
+      resumedFrom: this.resumption,
     })
+    const resumable = this.ticket ?? this.resumption
+    if (resumable) this.config.sessionCache?.store(resumable, info)
+    this.session.complete(new Established12(this.session, 'client', secrets, info, resumable ? [resumable] : []))
   }
 }
 

@@ -48,9 +48,10 @@ export interface ContextOptions extends PolicyOptions {
   /** Receives NSS key log lines (SSLKEYLOGFILE format): for Wireshark, never for production. */
   keyLog?: (line: string) => void
   /**
-   * TLS 1.3 resumption (PSK with (EC)DHE, no 0-RTT), off by default. A client context keeps the tickets servers
-   * send (per server name) and offers one in its next handshake with that name; a server context issues a
-   * ticket after each handshake and resumes from the tickets it issued.
+   * Resumption, off by default: TLS 1.3 (PSK with (EC)DHE, no 0-RTT) and TLS 1.2 session tickets (RFC 5077, only
+   * with the extended master secret). A client context keeps the tickets servers send (per server name) and offers
+   * one in its next handshake with that name; a server context issues a ticket after each handshake and resumes
+   * from the tickets it issued.
    */
   sessionTickets?: boolean
   /** Called for every handshake message each connection of this context sends or receives (traces, tests). */
@@ -66,7 +67,7 @@ export interface ClientConnectionOptions {
   serverName?: string
   /** Receives this connection's NSS key log lines (besides the context's `keyLog`). */
   keyLog?: (line: string) => void
-  /** A session exported from an earlier connection (`conn.session`), offered to resume (TLS 1.3) when it is for `serverName`. */
+  /** A session exported from an earlier connection (`conn.session`, TLS 1.3 or 1.2), offered to resume when it is for `serverName`. */
   session?: Uint8Array
   /** Called for every handshake message sent or received (traces). */
   onHandshakeMessage?: HandshakeMessageObserver

@@ -7,8 +7,10 @@ import { HandshakeType, handshakeTypeName } from './registry.js'
 import type { ConnectionInfo, Established, HandshakeSession, StoredTicket } from './session.js'
 import type { Tls12Session } from './traffic12.js'
 
+/** A TLS 1.2 connection after its handshake, for either role. */
 export class Established12 implements Established {
   readonly info: ConnectionInfo
+  /** Client: the ticket to resume this session with (the new one, else the one resumed), if any. */
   readonly tickets: StoredTicket[]
 
   constructor(

@@ -11,7 +11,7 @@ import type { Transcript } from './transcript.js'
 export interface NegotiatedParameters {
   readonly version: ConnectionInfo['version']
   readonly cipherSuite: string
-  readonly group: NamedGroupName
+  readonly group: NamedGroupName | undefined
   readonly alpnProtocol: string | undefined
   readonly serverName: string | undefined
   readonly helloRetryRequest?: boolean

@@ -4,7 +4,6 @@ import { nobleProvider } from '../crypto/noble.js'
 import type { HashName } from '../crypto/provider.js'
 import { TlsError } from '../errors.js'
 import { TLS12, TLS13 } from '../policy/defaults.js'
-import { buildPolicy, type PolicyOptions } from '../policy/policy.js'
 import { cipherSuiteByCode, type Tls13CipherSuite } from '../policy/suites.js'
 import { buildClientHello, type ClientOffer } from './client-hello.js'
 import { encodeExtension, readExtension } from './extensions/extension.js'
@@ -24,44 +23,34 @@ import {
   offerTicket,
   selectedTicket,
   takeTicketToOffer,
-  TICKET_AGE_TOLERANCE_MS,
-  TICKET_LIFETIME_SECONDS,
   ticketAfterRetry,
 } from './psk.js'
 import { ExtensionType } from './registry.js'
 import { SessionCache } from './session-cache.js'
 import type { CachedTicket } from './session.js'
-import type { ConnectionInfo, HandshakeConfig } from './session.js'
-import { TicketSealer, type TicketState } from './tickets.js'
+import type { ConnectionInfo } from './session.js'
+import { TICKET_AGE_TOLERANCE_MS, TICKET_LIFETIME_SECONDS, TicketSealer, type Tls13TicketState } from './tickets.js'
 import { Transcript } from './transcript.js'
+import { handshakeConfig, tls12TicketState } from '../../test/helpers/resumption.js'
 import { now, runNow } from '../../test/helpers/sync.js'
 
 const T0 = Date.UTC(2030, 0, 1)
 const AES128 = cipherSuiteByCode(0x1301) as Tls13CipherSuite
 const AES256 = cipherSuiteByCode(0x1302) as Tls13CipherSuite
 
-function config(role: 'client' | 'server', at: number, extra: Partial<HandshakeConfig> = {}, policy: PolicyOptions = {}): HandshakeConfig {
-  return {
-    policy: buildPolicy(role, policy, 'none', true),
-    provider: nobleProvider,
-    certificates: [],
-    verifier: undefined,
-    serverName: role === 'client' ? 'localhost' : undefined,
-    now: () => new Date(at),
-    ...extra,
-  }
-}
+const config = handshakeConfig
 
 interface Issued {
   readonly sealer: TicketSealer
-  readonly state: TicketState
+  readonly state: Tls13TicketState
   readonly cached: CachedTicket
 }
 
 /** A ticket our server issued at T0 for `suite`, as the client keeps it. */
-function issue(suite = AES128, overrides: Partial<TicketState> = {}): Issued {
+function issue(suite = AES128, overrides: Partial<Tls13TicketState> = {}): Issued {
   const sealer = new TicketSealer(nobleProvider)
-  const state: TicketState = {
+  const state: Tls13TicketState = {
+    version: 'TLSv1.3',
     cipherSuite: suite.code,
     psk: nobleProvider.randomBytes(nobleProvider.hash(suite.hash).outputLength),
     issuedAt: T0,
@@ -244,6 +233,13 @@ describe('the server accepts its own ticket (RFC 8446 4.2.11, 4.6.1)', () => {
     expect(accept(issued, hello, made.raw, T0 + 5_000 - TICKET_AGE_TOLERANCE_MS - 1)).toBeUndefined()
   })
 
+  it('a TLS 1.2 ticket of ours offered as a TLS 1.3 identity (its state even naming a TLS 1.3 suite) → full handshake, no binder checked', () => {
+    const issued = issue()
+    const ticket12 = now(issued.sealer.seal(tls12TicketState({ cipherSuite: AES128.code, issuedAt: T0 })))!
+    const { offer: made, hello } = offer({ ...issued.cached, ticket: ticket12 })
+    expect(accept(issued, hello, made.raw)).toBeUndefined()
+  })
+
   it('a ticket of a suite with another hash than the chosen suite → full handshake', () => {
     const issued = issue(AES256)
     const { offer: made, hello } = offer(issued.cached)
@@ -317,6 +313,7 @@ describe('our NewSessionTicket (RFC 8446 4.6.1)', () => {
     expect(ticket.extensions).toEqual([])
     const state = sealer.open(ticket.ticket)!
     expect(state).toEqual({
+      version: 'TLSv1.3',
       cipherSuite: AES128.code,
       psk: resumptionPsk(nobleProvider, AES128.hash, resumptionMasterSecret, ticket.ticketNonce),
       issuedAt: T0,

@@ -1,4 +1,4 @@
-// The TLS 1.2 server (RFC 5246 7.3, RFC 8422): ECDHE + AEAD only, EMS by policy, the downgrade sentinel, no renegotiation.
+// The TLS 1.2 server (RFC 5246 7.3, RFC 8422): ECDHE + AEAD only, EMS by policy, the downgrade sentinel, no renegotiation; session tickets and the abbreviated handshake (RFC 5077).
 import type { CurveName, KeyShare, NamedGroupName, PublicKey } from '../crypto/provider.js'
 import { TlsError, TlsPolicyError } from '../errors.js'
 import { checkExtendedMasterSecret, chooseAlpn, chooseCipherSuite, chooseGroup12, suitesFor } from '../policy/decisions.js'
@@ -15,7 +15,9 @@ import { renegotiationInfo } from './extensions/renegotiation-info.js'
 import { requestedServerName, serverNameAck } from './extensions/server-name.js'
 import { signatureAlgorithms } from './extensions/signature-algorithms.js'
 import { extendedMasterSecret } from './extensions/simple.js'
+import { checkForResumption12, issuesTicket12, newSessionTicket12 } from './resumption12.js'
 import { supportedGroups } from './extensions/supported-groups.js'
+import { sessionTicketAck } from './extensions/simple.js'
 import { expectChangeCipherSpec, expectMessage, type Step } from './flow.js'
 import { decodeCertificateTls12, encodeCertificateTls12 } from './messages/certificate-tls12.js'
 import { encodeCertificateRequestTls12 } from './messages/certificate-request-tls12.js'
@@ -29,20 +31,28 @@ import { encodeServerKeyExchangeEcdhe, serverKeyExchangeSignedData, encodeServer
 import { ExtensionType, HandshakeType, namedGroupCode, namedGroupName, providerGroupName } from './registry.js'
 import type { HandshakeSession } from './session.js'
 import { cipherSuiteByCode, SignallingCipherSuite, type Tls12CipherSuite } from '../policy/suites.js'
-import { checkFinished12, deriveTls12Session, finished12, protection12, type Tls12Session } from './traffic12.js'
+import { TICKET_LIFETIME_SECONDS, type Tls12TicketState } from './tickets.js'
+import { checkFinished12, deriveTls12Session, finished12, protection12, tls12SessionKeys, type Tls12Session } from './traffic12.js'
 import type { Transcript } from './transcript.js'
 
 /** ClientCertificateType (RFC 5246 7.4.4, RFC 8422 5.5). */
 const CERTIFICATE_TYPES = [64 /* ecdsa_sign */, 1 /* rsa_sign */]
 
-interface Parameters12 {
+/** What the ServerHello settles, in a full handshake and in a resumption alike. */
+interface HelloParameters12 {
   readonly suite: Tls12CipherSuite
-  readonly group: NamedGroupName
-  readonly certificate: ChosenCertificate
   readonly extendedMasterSecret: boolean
   readonly alpnProtocol: string | undefined
   readonly serverName: string | undefined
   readonly serverRandom: Uint8Array
+  /** A NewSessionTicket follows (RFC 5077 3.2): the ServerHello says so with an empty session_ticket. */
+  readonly sendsTicket: boolean
+}
+
+/** A full handshake's parameters: the key exchange and our certificate besides. */
+interface Parameters12 extends HelloParameters12 {
+  readonly group: NamedGroupName
+  readonly certificate: ChosenCertificate
 }
 
 class ServerHandshakeState12 extends HandshakeState {
@@ -58,13 +68,34 @@ class ServerHandshakeState12 extends HandshakeState {
 
   *handshake(clientHelloRaw: Uint8Array): Step {
     this.checkClientHello12()
+    const resumption = yield* checkForResumption12(this.config, this.hello)
+    if (resumption) return yield* this.resumeHandshake(clientHelloRaw, resumption)
     const parameters = this.chooseParameters()
     this.transcript.setHash(parameters.suite.hash)
     this.transcript.update(clientHelloRaw)
     const share = yield* this.sendServerFlight(parameters)
     const secrets = yield* this.readClientFlight(parameters, share)
     yield* this.readClientFinished(secrets)
-    this.sendServerFinished(parameters, secrets)
+    yield* this.sendNewSessionTicket(parameters, secrets)
+    this.sendServerFinished(secrets)
+    this.complete(parameters, secrets)
+  }
+
+  /**
+   * RFC 5077 3.1, RFC 5246 7.3: the abbreviated handshake from a session in our ticket. ServerHello echoing the
+   * client's session id, [NewSessionTicket], our CCS and Finished first, then the client's; no Certificate, no key exchange.
+   */
+  private *resumeHandshake(clientHelloRaw: Uint8Array, resumption: Tls12TicketState): Step {
+    const parameters = this.resumedParameters(resumption)
+    this.transcript.setHash(parameters.suite.hash)
+    this.transcript.update(clientHelloRaw)
+    const secrets = tls12SessionKeys(this.config.provider, parameters.suite, resumption.masterSecret, this.hello.random, parameters.serverRandom, true)
+    logSecret(this.config, 'CLIENT_RANDOM', this.hello.random, secrets.masterSecret)
+    this.sendServerHello(parameters, resumption)
+    yield* this.sendNewSessionTicket(parameters, secrets, resumption)
+    this.sendServerFinished(secrets)
+    yield* this.readClientFinished(secrets)
+    this.complete(parameters, secrets, resumption)
   }
 
   /** Fallback and renegotiation signals (RFC 7507, RFC 5746). */
@@ -96,16 +127,10 @@ class ServerHandshakeState12 extends HandshakeState {
     const suite = this.chooseSuite(certificateFor, clientCurves)
     const extendedMasterSecret = hasExtension(hello.extensions, ExtensionType.extended_master_secret)
     checkExtendedMasterSecret(policy, extendedMasterSecret)
-    const random = this.config.provider.randomBytes(32)
     return {
-      suite,
+      ...this.helloParameters(suite, extendedMasterSecret, serverName),
       group,
       certificate: certificateFor(suite),
-      extendedMasterSecret,
-      alpnProtocol: chooseAlpn(policy, readExtension(hello.extensions, alpnProtocols)),
-      serverName,
-      // RFC 8446 4.1.3: a server able to do TLS 1.3 marks a TLS 1.2 answer so a downgraded client notices.
-      serverRandom: policy.maxVersion === TLS13 ? withDowngradeSentinel(random, 'tls12') : random,
     }
   }
 
@@ -137,9 +162,30 @@ class ServerHandshakeState12 extends HandshakeState {
     throw schemeRefusal ?? new TlsError('handshake_failure', 'no certificate of ours suits this handshake')
   }
 
-  /** ServerHello, Certificate, ServerKeyExchange, [CertificateRequest], ServerHelloDone. */
-  private *sendServerFlight(parameters: Parameters12): Step<KeyShare> {
-    const { provider, policy } = this.config
+  /** A resumption keeps the session's suite and its extended master secret (checkForResumption12 made sure the client still offers both). */
+  private resumedParameters(resumption: Tls12TicketState): HelloParameters12 {
+    return this.helloParameters(cipherSuiteByCode(resumption.cipherSuite) as Tls12CipherSuite, true, resumption.serverName)
+  }
+
+  private helloParameters(suite: Tls12CipherSuite, extendedMasterSecret: boolean, serverName: string | undefined): HelloParameters12 {
+    const { policy } = this.config
+    const random = this.config.provider.randomBytes(32)
+    return {
+      suite,
+      extendedMasterSecret,
+      alpnProtocol: chooseAlpn(policy, readExtension(this.hello.extensions, alpnProtocols)),
+      serverName,
+      // RFC 8446 4.1.3: a server able to do TLS 1.3 marks a TLS 1.2 answer so a downgraded client notices.
+      serverRandom: policy.maxVersion === TLS13 ? withDowngradeSentinel(random, 'tls12') : random,
+      sendsTicket: issuesTicket12(this.config, this.hello, extendedMasterSecret),
+    }
+  }
+
+  /**
+   * Our ServerHello. A resumption echoes the client's session id (RFC 5077 3.4) and never acknowledges SNI (RFC 6066
+   * 3); a full handshake sends an empty session id, since we keep no session cache.
+   */
+  private sendServerHello(parameters: HelloParameters12, resumption: Tls12TicketState | undefined): void {
     const { hello } = this
     const extensions: Extension[] = []
     const signalledRenegotiation =
@@ -147,11 +193,18 @@ class ServerHandshakeState12 extends HandshakeState {
     if (signalledRenegotiation) extensions.push(encodeExtension(renegotiationInfo, new Uint8Array(0)))
     if (parameters.extendedMasterSecret) extensions.push(encodeExtension(extendedMasterSecret, true))
     if (hasExtension(hello.extensions, ExtensionType.ec_point_formats)) extensions.push(encodeExtension(ecPointFormats, [0]))
-    if (parameters.serverName !== undefined) extensions.push(encodeExtension(serverNameAck, true))
+    if (parameters.serverName !== undefined && !resumption) extensions.push(encodeExtension(serverNameAck, true))
     if (parameters.alpnProtocol !== undefined) extensions.push(encodeExtension(alpnSelected, parameters.alpnProtocol))
-    this.sendAndHash(
-      encodeServerHello({ legacyVersion: TLS12, random: parameters.serverRandom, legacySessionIdEcho: new Uint8Array(0), cipherSuite: parameters.suite.code, extensions }),
-    )
+    if (parameters.sendsTicket) extensions.push(encodeExtension(sessionTicketAck, true))
+    const legacySessionIdEcho = resumption ? hello.legacySessionId : new Uint8Array(0)
+    this.sendAndHash(encodeServerHello({ legacyVersion: TLS12, random: parameters.serverRandom, legacySessionIdEcho, cipherSuite: parameters.suite.code, extensions }))
+  }
+
+  /** ServerHello, Certificate, ServerKeyExchange, [CertificateRequest], ServerHelloDone. */
+  private *sendServerFlight(parameters: Parameters12): Step<KeyShare> {
+    const { provider, policy } = this.config
+    const { hello } = this
+    this.sendServerHello(parameters, undefined)
     this.sendAndHash(encodeCertificateTls12({ certificateList: [...parameters.certificate.certified.chain] }))
 
     const share = yield* settle(provider.generateKeyShare(parameters.group))
@@ -202,26 +255,52 @@ class ServerHandshakeState12 extends HandshakeState {
     this.acceptPeerFinished(message)
   }
 
-  private sendServerFinished(parameters: Parameters12, secrets: Tls12Session): void {
+  /**
+   * RFC 5077 3.3: the session sealed in a ticket, before our ChangeCipherSpec. A resumed session is sealed again
+   * with its own issue time and peer: a fresh ticket, never a longer life.
+   */
+  private *sendNewSessionTicket(parameters: HelloParameters12, secrets: Tls12Session, resumption?: Tls12TicketState): Step {
+    const sealer = this.config.ticketSealer
+    if (!parameters.sendsTicket || !sealer) return
+    const state = resumption ? { ...resumption, alpnProtocol: parameters.alpnProtocol } : this.newSession(parameters, secrets)
+    this.sendAndHash(yield* settle(newSessionTicket12(this.config, sealer, state)))
+  }
+
+  /** The session a full handshake made, as a ticket keeps it: issued now, with the client's chain as we verified it. */
+  private newSession(parameters: HelloParameters12, secrets: Tls12Session): Tls12TicketState {
+    return {
+      version: 'TLSv1.2',
+      cipherSuite: parameters.suite.code,
+      masterSecret: secrets.masterSecret,
+      extendedMasterSecret: secrets.extendedMasterSecret,
+      issuedAt: this.config.now().getTime(),
+      lifetimeSeconds: TICKET_LIFETIME_SECONDS,
+      alpnProtocol: parameters.alpnProtocol,
+      serverName: parameters.serverName,
+      peerCertificates: this.peerChain,
+      peerVerified: this.verified?.verified ?? false,
+    }
+  }
+
+  private sendServerFinished(secrets: Tls12Session): void {
     const { provider } = this.config
     this.session.sendChangeCipherSpec()
     this.session.setWriteProtection(protection12(provider, secrets, 'server'))
     this.sendFinished(finished12(provider, secrets, 'server', this.transcript))
-    this.session.complete(
-      new Established12(
-        this.session,
-        'server',
-        secrets,
-        this.connectionInfo({
-          version: 'TLSv1.2',
-          cipherSuite: parameters.suite.name,
-          group: parameters.group,
-          alpnProtocol: parameters.alpnProtocol,
-          serverName: parameters.serverName,
-          extendedMasterSecret: secrets.extendedMasterSecret,
-        }),
-      ),
-    )
+  }
+
+  /** Done; a resumption has no group (no key exchange) and reports the client's chain from the ticket. */
+  private complete(parameters: HelloParameters12 & Partial<Pick<Parameters12, 'group'>>, secrets: Tls12Session, resumption?: Tls12TicketState): void {
+    const info = this.connectionInfo({
+      version: 'TLSv1.2',
+      cipherSuite: parameters.suite.name,
+      group: parameters.group,
+      alpnProtocol: parameters.alpnProtocol,
+      serverName: parameters.serverName,
+      extendedMasterSecret: secrets.extendedMasterSecret,
+      resumedFrom: resumption,
+    })
+    this.session.complete(new Established12(this.session, 'server', secrets, info))
   }
 }
 

@@ -130,10 +130,21 @@ describe('SessionCache', () => {
     expect(cache.take('a.example', T0, any)).toBeUndefined()
   })
 
-  it('keeps nothing for a connection without a server name, nor TLS 1.2 tickets', () => {
+  it('keeps nothing for a connection without a server name', () => {
     const cache = new SessionCache()
     cache.store(ticket(1), info(undefined))
-    cache.store(ticket(2, { version: 'TLSv1.2' }), info('a.example'))
+    cache.store(ticket(2, { version: 'TLSv1.2' }), info(undefined))
     expect(cache.serverNames).toEqual([])
+  })
+
+  it('keeps TLS 1.2 tickets beside TLS 1.3 ones, in one newest-first list per name, and hands out the one that fits', () => {
+    const cache = new SessionCache()
+    cache.store(ticket(1), info('a.example'))
+    cache.store(ticket(2, { version: 'TLSv1.2', cipherSuite: 0xc02b, secret: new Uint8Array(48) }), info('a.example'))
+    expect(cache.count('a.example')).toBe(2)
+    expect(cache.take('a.example', T0, (t) => t.version === 'TLSv1.3')?.version).toBe('TLSv1.3')
+    const taken = cache.take('a.example', T0, any)
+    expect(taken).toMatchObject({ version: 'TLSv1.2', cipherSuite: 0xc02b })
+    expect(cache.count('a.example')).toBe(0)
   })
 })

@@ -1,4 +1,4 @@
-// The client's TLS 1.3 session cache: the newest tickets per server name, bounded, expired ones dropped, each used once (RFC 8446 4.6.1, C.4).
+// The client's session cache, both versions: the newest tickets per server name, bounded, expired ones dropped, each taken once (RFC 8446 4.6.1, C.4; RFC 5077).
 import { parseCertificate } from '../x509/certificate.js'
 import { MAX_TICKET_LIFETIME_SECONDS } from './messages/new-session-ticket.js'
 import type { CachedTicket, ConnectionInfo, StoredTicket } from './session.js'
@@ -50,10 +50,13 @@ export class SessionCache {
     private readonly perName = MAX_TICKETS_PER_SERVER_NAME,
   ) {}
 
-  /** Keeps a TLS 1.3 ticket the server of `info` sent, most recent first; a connection without a server name keeps nothing. */
+  /**
+   * Keeps a ticket the server of `info` sent (or, in TLS 1.2, the one it resumed and did not replace), most recent
+   * first; a connection without a server name keeps nothing.
+   */
   store(ticket: StoredTicket, info: ConnectionInfo): void {
     const serverName = info.serverName
-    if (serverName === undefined || ticket.version !== 'TLSv1.3') return
+    if (serverName === undefined) return
     const cached = cachedTicket(ticket, info)
     const tickets = [cached, ...(this.byName.get(serverName) ?? [])].slice(0, this.perName)
     this.byName.delete(serverName)

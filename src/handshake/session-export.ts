@@ -1,15 +1,20 @@
-// A resumable session as bytes (node's getSession()): the ticket, its secret and what the client knew of the server, to offer again later.
+// A resumable session as bytes (node's getSession()), TLS 1.3 or 1.2: the ticket, its secret and what the client knew of the server, to offer again later.
 import { TlsError } from '../errors.js'
 import { utf8 } from '../bytes.js'
 import { Reader, Writer } from '../record/codec.js'
 import type { CachedTicket } from './session.js'
 
 const FORMAT = 0x7401
+/** The version byte: the minor version of the protocol the session is for. */
+const TLS13_SESSION = 4
+const TLS12_SESSION = 3
+/** A TLS 1.2 session's secret is its master secret (RFC 5246 8.1). */
+const MASTER_SECRET_LENGTH = 48
 
 /** The session as bytes. They contain the resumption secret: keep them as secret as the connection's keys. */
 export function encodeSession(ticket: CachedTicket): Uint8Array {
   const w = new Writer(256)
-  w.u16(FORMAT).u8(ticket.version === 'TLSv1.3' ? 4 : 3).u16(ticket.cipherSuite)
+  w.u16(FORMAT).u8(ticket.version === 'TLSv1.3' ? TLS13_SESSION : TLS12_SESSION).u16(ticket.cipherSuite)
   w.vec16(ticket.ticket).vec8(ticket.secret)
   w.u32(ticket.lifetimeSeconds).u32(ticket.ageAdd)
   writeTime(w, ticket.receivedAt)
@@ -25,10 +30,11 @@ export function decodeSession(bytes: Uint8Array): CachedTicket {
   try {
     const r = new Reader(bytes)
     if (r.u16('session format') !== FORMAT) throw new Error('not a pure-tls session')
-    const version = r.u8() === 4 ? 'TLSv1.3' : 'TLSv1.2'
+    const version = sessionVersion(r.u8('session version'))
     const cipherSuite = r.u16()
     const ticket = r.vec16('ticket', 1)
     const secret = r.vec8('secret', 1)
+    if (version === 'TLSv1.2' && secret.length !== MASTER_SECRET_LENGTH) throw new Error('a TLS 1.2 session whose master secret is not 48 bytes')
     const lifetimeSeconds = r.u32()
     const ageAdd = r.u32()
     const receivedAt = readTime(r) ?? new Date(0)
@@ -45,6 +51,12 @@ export function decodeSession(bytes: Uint8Array): CachedTicket {
     error.cause = cause
     throw error
   }
+}
+
+function sessionVersion(byte: number): CachedTicket['version'] {
+  if (byte === TLS13_SESSION) return 'TLSv1.3'
+  if (byte === TLS12_SESSION) return 'TLSv1.2'
+  throw new Error(`unknown session version ${byte}`)
 }
 
 /** Milliseconds since the epoch in two u32 halves; all ones for "none". */

@@ -29,7 +29,10 @@ export interface StoredTicket {
   readonly receivedAt: Date
   /** The cipher suite code of the session; a resumption must use a suite with the same hash. */
   readonly cipherSuite: number
-  /** TLS 1.3: the PSK derived from the resumption master secret and the ticket nonce. */
+  /**
+   * TLS 1.3: the PSK derived from the resumption master secret and the ticket nonce. TLS 1.2: the session's master
+   * secret (only sessions with the extended master secret are kept, RFC 7627 5.3).
+   */
   readonly secret: Uint8Array
   /** The server name the ticket was issued for; it is only offered to that name. */
   readonly serverName?: string
@@ -62,7 +65,7 @@ export interface HandshakeConfig {
   readonly now: () => Date
   /** NSS key log lines (SSLKEYLOGFILE format) for Wireshark and tests; never set by default. */
   readonly keyLog?: (line: string) => void
-  /** Client with `sessionTickets`: keeps the servers' TLS 1.3 tickets and hands one out to resume. */
+  /** Client with `sessionTickets`: keeps the servers' tickets (both versions) and hands one out to resume. */
   readonly sessionCache?: SessionCache
   /** Server with `sessionTickets`: seals the tickets we issue and opens those offered back. */
   readonly ticketSealer?: TicketSealer
@@ -80,8 +83,8 @@ export interface ConnectionInfo {
   readonly version: 'TLSv1.3' | 'TLSv1.2'
   /** The negotiated suite by IANA name, e.g. `TLS_AES_128_GCM_SHA256`. */
   readonly cipherSuite: string
-  /** The ECDHE group of the key exchange (RFC 8446 section 4.2.7 name). */
-  readonly group: NamedGroupName
+  /** The key exchange's group; undefined for a TLS 1.2 resumption, which exchanges no key (RFC 5077 3.1). */
+  readonly group: NamedGroupName | undefined
   /** The scheme of the peer's CertificateVerify / ServerKeyExchange signature; undefined when none was made (resumption). */
   readonly signatureScheme: string | undefined
   /** The ALPN protocol selected (RFC 7301), or undefined. */
@@ -113,7 +116,10 @@ export interface Established {
   updateKeys(requestPeerUpdate: boolean): void
   /** RFC 8446 7.5 / RFC 5705 keying material exporter. */
   exportKeyingMaterial(label: string, context: Uint8Array | undefined, length: number): Uint8Array
-  /** Session tickets the server sent (bounded). */
+  /**
+   * The tickets this client can resume with (bounded): those the server sent; after a TLS 1.2 resumption without a
+   * new one, the ticket it resumed (RFC 5077 tickets may be used again).
+   */
   readonly tickets: StoredTicket[]
 }
 

@@ -1,10 +1,11 @@
-// The server's sealed session tickets: what goes in comes out, and nothing but our own untampered tickets opens.
+// The server's sealed session tickets: what goes in comes out (TLS 1.3 and TLS 1.2 states), and nothing but our own untampered tickets opens.
 import { describe, expect, it } from 'vitest'
 import { nobleProvider } from '../crypto/noble.js'
-import { TicketSealer, type TicketState } from './tickets.js'
+import { TICKET_AGE_TOLERANCE_MS, TicketSealer, type TicketState, type Tls12TicketState, type Tls13TicketState, withinLifetime } from './tickets.js'
 import { now } from '../../test/helpers/sync.js'
 
-const state: TicketState = {
+const state: Tls13TicketState = {
+  version: 'TLSv1.3',
   cipherSuite: 0x1302,
   psk: new Uint8Array(48).fill(7),
   issuedAt: Date.UTC(2030, 0, 2, 3, 4, 5, 678),
@@ -16,11 +17,32 @@ const state: TicketState = {
   peerVerified: true,
 }
 
+const state12: Tls12TicketState = {
+  version: 'TLSv1.2',
+  cipherSuite: 0xc02b,
+  masterSecret: Uint8Array.from({ length: 48 }, (_, i) => i),
+  extendedMasterSecret: true,
+  issuedAt: Date.UTC(2030, 0, 2, 3, 4, 5, 678),
+  lifetimeSeconds: 7200,
+  alpnProtocol: 'http/1.1',
+  serverName: 'example.com',
+  peerCertificates: [new Uint8Array([4, 5, 6])],
+  peerVerified: false,
+}
+
 describe('TicketSealer', () => {
   it('opens its own ticket to the same state: suite, PSK, issue time to the millisecond, age_add, ALPN, SNI, client chain', () => {
     const sealer = new TicketSealer(nobleProvider)
     const ticket = now(sealer.seal(state))!
     expect(now(sealer.open(ticket))).toEqual(state)
+  })
+
+  it('opens a TLS 1.2 ticket to the same state: suite, the 48-byte master secret, EMS, issue time, ALPN, SNI, client chain', () => {
+    const sealer = new TicketSealer(nobleProvider)
+    for (const sealed of [state12, { ...state12, extendedMasterSecret: false, alpnProtocol: undefined, peerCertificates: [] }]) {
+      expect(now(sealer.open(now(sealer.seal(sealed))!))).toEqual(sealed)
+    }
+    expect(Buffer.from(now(sealer.seal(state12))!).includes(Buffer.from(state12.masterSecret))).toBe(false)
   })
 
   it('keeps "no ALPN", "no SNI" and "no client certificate" apart from empty values', () => {
@@ -65,5 +87,22 @@ describe('TicketSealer', () => {
     const sealer = new TicketSealer(nobleProvider)
     expect(now(sealer.seal({ ...state, peerCertificates: [new Uint8Array(70_000)] }))).toBeUndefined()
     expect(now(sealer.seal({ ...state, peerCertificates: [new Uint8Array(60_000)] }))).toBeDefined()
+  })
+})
+
+describe('withinLifetime', () => {
+  const issued = state12.issuedAt
+  it('from its issue up to (not including) its lifetime by our clock, and a clock set back by at most the tolerance', () => {
+    expect(withinLifetime(state12, issued)).toBe(true)
+    expect(withinLifetime(state12, issued + 7200 * 1000 - 1)).toBe(true)
+    expect(withinLifetime(state12, issued + 7200 * 1000)).toBe(false)
+    expect(withinLifetime(state12, issued - TICKET_AGE_TOLERANCE_MS)).toBe(true)
+    expect(withinLifetime(state12, issued - TICKET_AGE_TOLERANCE_MS - 1)).toBe(false)
+  })
+
+  it('never more than 7 days, whatever lifetime the state claims', () => {
+    const long = { ...state12, lifetimeSeconds: 30 * 86_400 }
+    expect(withinLifetime(long, issued + 7 * 86_400_000 - 1)).toBe(true)
+    expect(withinLifetime(long, issued + 7 * 86_400_000)).toBe(false)
   })
 })

@@ -1,4 +1,4 @@
-// TLS 1.2 keys: the master secret (extended, RFC 7627, or classic), record protection from the key block, Finished.
+// TLS 1.2 keys: the master secret (extended, RFC 7627, or classic, or a resumed session's), record protection from the key block, Finished.
 import type { CryptoProvider } from '../crypto/provider.js'
 import { Tls12RecordProtection } from '../record/tls12-protection.js'
 import { decodeFinished, encodeFinished } from './messages/finished.js'
@@ -33,6 +33,21 @@ export function deriveTls12Session(
   const masterSecret = extendedMasterSecret
     ? tls12ExtendedMasterSecret(provider, suite.hash, preMasterSecret, transcript.hash())
     : tls12MasterSecret(provider, suite.hash, preMasterSecret, clientRandom, serverRandom)
+  return tls12SessionKeys(provider, suite, masterSecret, clientRandom, serverRandom, extendedMasterSecret)
+}
+
+/**
+ * The connection's secrets from a session's master secret and this handshake's randoms: what a full handshake
+ * derives, and what an abbreviated one (RFC 5246 7.3, RFC 5077 3.1) resumes from.
+ */
+export function tls12SessionKeys(
+  provider: CryptoProvider,
+  suite: Tls12CipherSuite,
+  masterSecret: Uint8Array,
+  clientRandom: Uint8Array,
+  serverRandom: Uint8Array,
+  extendedMasterSecret: boolean,
+): Tls12Session {
   const keyBlock = tls12KeyBlock(provider, suite, masterSecret, clientRandom, serverRandom)
   return { suite, masterSecret, clientRandom, serverRandom, extendedMasterSecret, keyBlock }
 }

@@ -7,6 +7,7 @@ import { type ContextOptions, createDefaultContext, type TlsContext } from '../.
 import { type FlightEditor, type HandshakeMessage, HS, handshakeMessage, isHelloRetryRequest, splitHello, Tls13Mitm } from '../helpers/mitm.js'
 import { type PairResult, runPair } from '../helpers/pair.js'
 import { type Chain, cleanupPki, makeChain, makeClientChain } from '../helpers/pki.js'
+import { Clock } from '../helpers/resumption.js'
 
 const PRE_SHARED_KEY = 41
 const TICKET_LIFETIME_MS = 7200 * 1000
@@ -21,15 +22,6 @@ afterAll(cleanupPki)
 /** Every server context logs its secrets here: the middle of the handshake under way decodes it. */
 let middle = new Tls13Mitm()
 const keyLog = (line: string): void => middle.keyLog(line)
-
-/** A clock a test moves forward. */
-class Clock {
-  private ms = Date.now()
-  readonly now = (): Date => new Date(this.ms)
-  advance(ms: number): void {
-    this.ms += ms
-  }
-}
 
 function clientContext(options: ContextOptions = {}): TlsContext {
   return createDefaultContext('server-auth', { ca: chain.rootPem, minVersion: 'TLSv1.3', sessionTickets: true, ...options })

@@ -22,7 +22,7 @@ export interface InMemoryResult {
   readonly chain: string
   readonly version: string
   readonly cipherSuite: string
-  readonly group: string
+  readonly group: string | undefined
   readonly peerVerified: boolean
   readonly clientReceived: string
   readonly serverReceived: string
