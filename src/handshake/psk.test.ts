@@ -54,6 +54,7 @@ function issue(suite = AES128, overrides: Partial<Tls13TicketState> = {}): Issue
     cipherSuite: suite.code,
     psk: nobleProvider.randomBytes(nobleProvider.hash(suite.hash).outputLength),
     issuedAt: T0,
+    ticketIssuedAt: T0,
     lifetimeSeconds: TICKET_LIFETIME_SECONDS,
     ageAdd: 0xffff_ff00,
     alpnProtocol: undefined,
@@ -317,6 +318,7 @@ describe('our NewSessionTicket (RFC 8446 4.6.1)', () => {
       cipherSuite: AES128.code,
       psk: resumptionPsk(nobleProvider, AES128.hash, resumptionMasterSecret, ticket.ticketNonce),
       issuedAt: T0,
+      ticketIssuedAt: T0,
       lifetimeSeconds: TICKET_LIFETIME_SECONDS,
       ageAdd: ticket.ticketAgeAdd,
       alpnProtocol: 'h2',
@@ -326,5 +328,19 @@ describe('our NewSessionTicket (RFC 8446 4.6.1)', () => {
     })
     const again = decodeNewSessionTicket(decodeHandshakeMessage(now(newSessionTicket(server, sealer, AES128, resumptionMasterSecret, info))!).body)
     expect(again.ticketAgeAdd).not.toBe(ticket.ticketAgeAdd)
+  })
+
+  it('a ticket renewed on resumption keeps the session start: its lifetime is what is left, and none past it', () => {
+    const sealer = new TicketSealer(nobleProvider)
+    const server = config('server', T0, { ticketSealer: sealer })
+    const resumptionMasterSecret = new Uint8Array(32).fill(3)
+    const info = { alpnProtocol: 'h2', serverName: 'localhost', peerCertificates: [new Uint8Array([1])], peerVerified: true } as unknown as ConnectionInfo
+    const issuedOneHourAgo = { ...issue().state, issuedAt: T0 - 3_600_000, ticketIssuedAt: T0 - 3_600_000 }
+    const renewed = decodeNewSessionTicket(decodeHandshakeMessage(now(newSessionTicket(server, sealer, AES128, resumptionMasterSecret, info, issuedOneHourAgo))!).body)
+    expect(renewed.ticketLifetime).toBe(TICKET_LIFETIME_SECONDS - 3600)
+    const state = sealer.open(renewed.ticket) as Tls13TicketState
+    expect([state.issuedAt, state.ticketIssuedAt]).toEqual([T0 - 3_600_000, T0])
+    const expired = { ...issuedOneHourAgo, issuedAt: T0 - TICKET_LIFETIME_SECONDS * 1000 }
+    expect(now(newSessionTicket(server, sealer, AES128, resumptionMasterSecret, info, expired))).toBeUndefined()
   })
 })

@@ -120,13 +120,15 @@ export function clientAcceptsTickets(hello: ClientHello): boolean {
 
 /** Whether an opened ticket may resume this handshake: suite hash, lifetime, the client's idea of its age, and the server name. */
 function ticketFits(config: HandshakeConfig, state: Tls13TicketState, offered: PskIdentity, suite: Tls13CipherSuite, serverName: string | undefined): boolean {
-  const age = config.now().getTime() - state.issuedAt
+  const age = config.now().getTime() - state.ticketIssuedAt
   const clientAge = (offered.obfuscatedTicketAge - state.ageAdd + TWO_32) % TWO_32
   return (
     tls13SuiteHash(state.cipherSuite) === suite.hash &&
     withinLifetime(state, config.now().getTime()) &&
     Math.abs(clientAge - age) <= TICKET_AGE_TOLERANCE_MS &&
-    state.serverName === serverName
+    state.serverName === serverName &&
+    // A server that now requires client certificates does not resume a session that had none.
+    (config.policy.verifyMode !== 'required' || state.peerCertificates.length > 0)
   )
 }
 
@@ -161,15 +163,24 @@ export function* checkForResumption(
   return undefined
 }
 
-/** Our NewSessionTicket for a completed handshake (RFC 8446 4.6.1), or undefined when the session does not fit in a ticket. */
+/**
+ * Our NewSessionTicket for a completed handshake (RFC 8446 4.6.1), or undefined when the session does not fit in a
+ * ticket. After a resumption, `resumed` is the ticket's state: the new ticket keeps its session start, so resuming
+ * never extends a session past the lifetime of its full handshake.
+ */
 export function newSessionTicket(
   config: HandshakeConfig,
   sealer: TicketSealer,
   suite: Tls13CipherSuite,
   resumptionMasterSecret: Uint8Array,
   info: ConnectionInfo,
+  resumed?: Tls13TicketState,
 ): MaybePromise<Uint8Array | undefined> {
   const { provider } = config
+  const now = config.now().getTime()
+  const issuedAt = resumed?.issuedAt ?? now
+  const lifetimeLeft = Math.ceil((issuedAt + TICKET_LIFETIME_SECONDS * 1000 - now) / 1000)
+  if (lifetimeLeft <= 0) return undefined
   // One ticket per connection: its nonce need only be unique on this connection.
   const ticketNonce = new Uint8Array([0])
   const ticketAgeAdd = new Reader(provider.randomBytes(4)).u32()
@@ -177,7 +188,8 @@ export function newSessionTicket(
     version: 'TLSv1.3',
     cipherSuite: suite.code,
     psk: resumptionPsk(provider, suite.hash, resumptionMasterSecret, ticketNonce),
-    issuedAt: config.now().getTime(),
+    issuedAt,
+    ticketIssuedAt: now,
     lifetimeSeconds: TICKET_LIFETIME_SECONDS,
     ageAdd: ticketAgeAdd,
     alpnProtocol: info.alpnProtocol,
@@ -186,6 +198,6 @@ export function newSessionTicket(
     peerVerified: info.peerVerified,
   })
   return whenSettled(ticket, (sealed) =>
-    sealed && encodeNewSessionTicket({ ticketLifetime: TICKET_LIFETIME_SECONDS, ticketAgeAdd, ticketNonce, ticket: sealed, extensions: [] }),
+    sealed && encodeNewSessionTicket({ ticketLifetime: lifetimeLeft, ticketAgeAdd, ticketNonce, ticket: sealed, extensions: [] }),
   )
 }

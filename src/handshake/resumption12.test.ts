@@ -173,7 +173,7 @@ describe('the server resumes from its own TLS 1.2 ticket (RFC 5077 3.1)', () => 
     expect(accept({ ...helloOffering(session), extensions: [] })).toBeUndefined()
     expect(accept(helloOffering(new Uint8Array(0)))).toBeUndefined()
     expect(accept(helloOffering(new Uint8Array(120).fill(7)))).toBeUndefined()
-    const tls13: TicketState = { ...session, version: 'TLSv1.3', cipherSuite: 0x1301, psk: new Uint8Array(32), ageAdd: 0 }
+    const tls13: TicketState = { ...session, version: 'TLSv1.3', cipherSuite: 0x1301, psk: new Uint8Array(32), ageAdd: 0, ticketIssuedAt: session.issuedAt }
     expect(accept(helloOffering(tls13))).toBeUndefined()
     expect(accept(helloOffering(session), config('server', T0))).toBeUndefined()
   })

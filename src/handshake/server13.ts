@@ -311,7 +311,7 @@ class ServerHandshakeState13 extends HandshakeState {
   private *sendNewSessionTicket(parameters: Parameters13, resumptionMasterSecret: Uint8Array, info: ConnectionInfo): Step {
     const sealer = this.config.ticketSealer
     if (!sealer || !clientAcceptsTickets(this.hello)) return
-    const ticket = yield* settle(newSessionTicket(this.config, sealer, parameters.suite, resumptionMasterSecret, info))
+    const ticket = yield* settle(newSessionTicket(this.config, sealer, parameters.suite, resumptionMasterSecret, info, this.resumption?.state))
     if (ticket) this.session.sendHandshake(ticket)
   }
 }

@@ -9,6 +9,7 @@ const state: Tls13TicketState = {
   cipherSuite: 0x1302,
   psk: new Uint8Array(48).fill(7),
   issuedAt: Date.UTC(2030, 0, 2, 3, 4, 5, 678),
+  ticketIssuedAt: Date.UTC(2030, 0, 2, 4, 4, 5, 678),
   lifetimeSeconds: 7200,
   ageAdd: 0xfedcba98,
   alpnProtocol: 'h2',

@@ -30,6 +30,11 @@ export interface Tls13TicketState extends TicketStateCommon {
   /** The resumption PSK: HKDF-Expand-Label(resumption_master_secret, "resumption", ticket_nonce, Hash.length). */
   readonly psk: Uint8Array
   readonly ageAdd: number
+  /**
+   * When this very ticket was issued, for the client's ticket age (RFC 8446 4.2.11.1); `issuedAt` stays the full
+   * handshake's, so a ticket renewed on resumption never extends the session.
+   */
+  readonly ticketIssuedAt: number
 }
 
 /** A TLS 1.2 ticket's state (RFC 5077 4's StatePlaintext, our way): the session's master secret and how it was made. */
@@ -43,7 +48,7 @@ export interface Tls12TicketState extends TicketStateCommon {
 export type TicketState = Tls13TicketState | Tls12TicketState
 
 /** The layout of the sealed state; tickets of another layout do not open (a full handshake). */
-const FORMAT_VERSION = 2
+const FORMAT_VERSION = 3
 const TLS13_STATE = 4
 const TLS12_STATE = 3
 const KEY_NAME_LENGTH = 16
@@ -65,7 +70,7 @@ function encodeState(state: TicketState): Uint8Array {
   w.vec8(utf8.encode(state.alpnProtocol ?? '')).vec16(utf8.encode(state.serverName ?? ''))
   w.u8(state.peerVerified ? 1 : 0)
   w.block(3, (list) => state.peerCertificates.forEach((der) => list.vec24(der)))
-  if (state.version === 'TLSv1.3') w.vec8(state.psk).u32(state.ageAdd)
+  if (state.version === 'TLSv1.3') w.vec8(state.psk).u32(state.ageAdd).u32(Math.floor(state.ticketIssuedAt / 2 ** 32)).u32(state.ticketIssuedAt % 2 ** 32)
   else w.bytes(state.masterSecret).u8(state.extendedMasterSecret ? 1 : 0)
   return w.finish()
 }
@@ -84,7 +89,7 @@ function decodeState(bytes: Uint8Array): TicketState {
     peerCertificates: decodeCertificates(r.vec24()),
   }
   let state: TicketState
-  if (kind === TLS13_STATE) state = { version: 'TLSv1.3', ...common, psk: r.vec8('psk', 1), ageAdd: r.u32() }
+  if (kind === TLS13_STATE) state = { version: 'TLSv1.3', ...common, psk: r.vec8('psk', 1), ageAdd: r.u32(), ticketIssuedAt: r.u32() * 2 ** 32 + r.u32() }
   else if (kind === TLS12_STATE) state = { version: 'TLSv1.2', ...common, masterSecret: r.take(MASTER_SECRET_LENGTH, 'master secret'), extendedMasterSecret: r.u8() === 1 }
   else throw new Error('unknown ticket version')
   r.expectEnd('ticket')
