@@ -73,7 +73,7 @@ export function tls12Cells(): Cell12[] {
 
 /** Our client on a real socket with the library's default versions (TLS 1.2-1.3) unless `options` narrow them. */
 export function ourClient(options: ConnectOptions): Promise<OurSocket> {
-  return ourConnect({ minVersion: 'TLSv1.2', maxVersion: 'TLSv1.3', ...options })
+  return ourConnect(options.context ? options : { minVersion: 'TLSv1.2', maxVersion: 'TLSv1.3', ...options })
 }
 
 /** Our server on a real socket with the library's default versions (TLS 1.2-1.3) unless `options` narrow them. */

@@ -122,7 +122,8 @@ export class OurSocket extends SocketPeer<TlsSocket> implements Endpoint {
 
 /** Our client (src/transport/node.ts connect), resolved after its handshake; TLS 1.3 only unless options say otherwise. */
 export async function ourConnect(options: ConnectOptions): Promise<OurSocket> {
-  const socket = connect({ host: '127.0.0.1', servername: 'localhost', minVersion: 'TLSv1.3', ...options })
+  // A given context carries its own versions: the adapter refuses options that would contradict it.
+  const socket = connect({ host: '127.0.0.1', servername: 'localhost', ...(options.context ? {} : { minVersion: 'TLSv1.3' }), ...options })
   const ours = new OurSocket(socket, `our client to :${options.port}`)
   const connected = new Promise<void>((resolve, reject) => {
     socket.once('secureConnect', () => resolve())
