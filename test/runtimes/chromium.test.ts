@@ -78,14 +78,15 @@ function fetchInPage(options: Omit<FetchOptions, 'bridgeUrl'>): Promise<FetchRes
 
 describe('Chromium, through the WebSocket bridge', () => {
   const versions = ['TLSv1.3', 'TLSv1.2'] as const
-  it.each(['openssl s_server, ECDSA', 'node:tls, ECDSA', 'openssl s_server, RSA', 'node:tls, RSA'])(
-    '%s: TLS 1.3 and 1.2 handshakes verified against the test CA, a 1 MiB GET whose SHA-256 matches',
-    async (name) => {
+  const cases = ['openssl s_server, ECDSA', 'node:tls, ECDSA', 'openssl s_server, RSA', 'node:tls, RSA'].flatMap((name) => ['noble', 'webcrypto'].map((provider) => [name, provider] as const))
+  it.each(cases)(
+    '%s, provider %s: TLS 1.3 and 1.2 handshakes verified against the test CA, a 1 MiB GET whose SHA-256 matches',
+    async (name, provider) => {
       const target = targets.find((t) => t.name === name)!
       for (const [i, maxVersion] of versions.entries()) {
         // Both tunnel APIs: WebSocketStream (the default in Chromium) and WebSocket.
         const api = i === 0 ? 'WebSocketStream' : 'WebSocket'
-        const result = await fetchInPage({ target: `127.0.0.1:${target.port}`, serverName: 'localhost', caPem: target.chain.rootPem, path: '/download.bin', maxVersion, api })
+        const result = await fetchInPage({ target: `127.0.0.1:${target.port}`, serverName: 'localhost', caPem: target.chain.rootPem, path: '/download.bin', maxVersion, api, provider })
         expect(result, `${name} ${maxVersion} over ${api}`).toMatchObject({ ok: true, version: maxVersion, peerVerified: true, bodyLength: DOWNLOAD, bodySha256: payloadSha256 })
         expect((result as { statusLine: string }).statusLine).toMatch(/^HTTP\/1\.0 200 ok/i)
       }
@@ -93,6 +94,12 @@ describe('Chromium, through the WebSocket bridge', () => {
     },
     120_000,
   )
+
+  it("runs the webcrypto provider on Chromium's own SubtleCrypto: X25519, P-256, P-384, ECDSA, Ed25519, RSA and AES-GCM native", async () => {
+    const native = await page.evaluate(() => (globalThis as unknown as { pureTlsPage: { nativeOperations(name: string): string[] } }).pureTlsPage.nativeOperations('webcrypto'))
+    expect(native).toEqual(expect.arrayContaining(['AES-128-GCM', 'AES-256-GCM', 'x25519', 'secp256r1', 'secp384r1', 'ecdsa', 'rsa-pss', 'rsa-pkcs1']))
+    expect(native).not.toContain('CHACHA20-POLY1305')
+  })
 
   it('shows the typed error in the page when the host name is wrong', async () => {
     const target = targets[0]!

@@ -2,7 +2,7 @@
 import { loadX509FromPem, makeTLSClient, setCryptoImplementation } from '@reclaimprotocol/tls'
 import { webcryptoCrypto } from '@reclaimprotocol/tls/webcrypto'
 import { startTls, WebSocketReadQueue } from 'subtls'
-import { connectOverWebSocket, createDefaultContext } from '../../../src/index.js'
+import { connectOverWebSocket, createDefaultContext, type CryptoProvider, nobleProvider, webCryptoProvider } from '../../../src/index.js'
 
 setCryptoImplementation(webcryptoCrypto)
 
@@ -33,9 +33,13 @@ async function openWebSocket(url: string): Promise<WebSocket> {
   return socket
 }
 
-async function pureTls(options: GetOptions): Promise<GetTiming> {
+/** The WebCrypto provider, probed once when the page loads (Chromium's SubtleCrypto has X25519, P-256, AES-GCM…). */
+const webCrypto = webCryptoProvider()
+
+/** pure-tls with `provider`: the default (noble, pure JavaScript) or the page's WebCrypto. */
+const pureTls = (provider: CryptoProvider) => async (options: GetOptions): Promise<GetTiming> => {
   const started = performance.now()
-  const context = createDefaultContext('server-auth', { ca: options.caPem })
+  const context = createDefaultContext('server-auth', { ca: options.caPem, provider })
   const tls = await connectOverWebSocket({ url: options.url, serverName: options.serverName, context, api: 'WebSocket' })
   const handshakeMs = performance.now() - started
   const writer = tls.writable.getWriter()
@@ -98,7 +102,12 @@ async function reclaim(options: GetOptions): Promise<GetTiming> {
   return { handshakeMs, totalMs: performance.now() - started, bytes }
 }
 
-const libraries: Record<string, (options: GetOptions) => Promise<GetTiming>> = { 'pure-tls (noble)': pureTls, subtls, '@reclaimprotocol/tls (webcrypto)': reclaim }
+const libraries: Record<string, (options: GetOptions) => Promise<GetTiming>> = {
+  'pure-tls (noble)': pureTls(nobleProvider),
+  'pure-tls (webCryptoProvider)': pureTls(webCrypto),
+  subtls,
+  '@reclaimprotocol/tls (webcrypto)': reclaim,
+}
 
 /** `runs` GETs in a row with `library`; any failure is reported as its message. */
 async function repeat(library: string, options: GetOptions, runs: number): Promise<GetTiming[] | { error: string }> {

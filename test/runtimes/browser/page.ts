@@ -1,9 +1,15 @@
 // The test page: pure-tls bundled for the browser, TLS through a WebSocket tunnel, results for the test and on screen.
-import { connectOverWebSocket, createDefaultContext, nobleProvider, type CryptoProvider, type SecureStreamPair } from '../../../src/index.js'
+import { connectOverWebSocket, createDefaultContext, nobleProvider, type CryptoProvider, type SecureStreamPair, webCryptoProvider } from '../../../src/index.js'
 import { readAll } from '../programs/read-all.js'
 
-/** Providers the page can run with; the test names one (WebCrypto joins when its provider lands). */
-const providers: Record<string, CryptoProvider> = { noble: nobleProvider }
+/** Providers the page can run with; the test names one: the default (noble) and the browser's own WebCrypto. */
+const providers: Record<string, CryptoProvider> = { noble: nobleProvider, webcrypto: webCryptoProvider() }
+
+/** What the named provider runs natively here (provider.describe()). */
+function nativeOperations(name: string): string[] {
+  const description = providers[name]?.describe?.()
+  return description ? Object.entries(description.operations).filter(([, how]) => how === 'native').map(([operation]) => operation) : []
+}
 
 export interface FetchOptions {
   /** ws://bridge/ */
@@ -60,4 +66,4 @@ async function fetchOverTls(options: FetchOptions): Promise<FetchResult> {
   return { ok: true, version: info.version, cipherSuite: info.cipherSuite, peerVerified: info.peerVerified, statusLine, bodyLength: body.length, bodySha256, handshakeMs, totalMs }
 }
 
-Object.assign(globalThis, { pureTlsPage: { fetchOverTls } })
+Object.assign(globalThis, { pureTlsPage: { fetchOverTls, nativeOperations } })
