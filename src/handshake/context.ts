@@ -103,7 +103,8 @@ function both<A extends unknown[]>(context: ((...args: A) => void) | undefined, 
   }
 }
 
-const knownOptions = new Set([
+/** Every option a context takes (anything else is a TlsConfigError); the Node adapter maps its own names onto these. */
+export const CONTEXT_OPTION_NAMES = [
   'minVersion',
   'maxVersion',
   'cipherSuites',
@@ -127,7 +128,9 @@ const knownOptions = new Set([
   'keyLog',
   'sessionTickets',
   'onHandshakeMessage',
-])
+] as const satisfies readonly (keyof ContextOptions)[]
+
+const knownOptions = new Set<string>(CONTEXT_OPTION_NAMES)
 
 function certificatesFrom(option: string, source: CertificateSource): Uint8Array[] {
   const items = Array.isArray(source) ? (source as readonly Bytes[]) : [source as Bytes]

@@ -11,7 +11,7 @@ import { type Bridge, startBridge } from '../../src/cli/bridge.js'
 import { disposePeers, startOpenSslServer } from '../helpers/peers.js'
 import { type Chain, cleanupPki, makeChain } from '../helpers/pki.js'
 import { bundle } from './bundles.js'
-import type { GetOptions, GetTiming } from './browser/bench.js'
+import type { GetOptions, GetTiming, MemoryBulkOptions } from './browser/bench.js'
 import { closeAll, launchChromium, openPage, type RunningChromium, serveFiles, type StaticSite } from './chromium.js'
 
 const HANDSHAKES = 20
@@ -89,6 +89,14 @@ describe('benchmark in Chromium (printed)', () => {
         const mbPerSecond = BIG / 1e6 / ((big!.totalMs - big!.handshakeMs) / 1000)
         lines.push(`  ${server.name.padEnd(12)} ${library.padEnd(34)} handshake median ${median(handshakes.map((t) => t.handshakeMs)).toFixed(1).padStart(7)} ms   16 MiB ${mbPerSecond.toFixed(1).padStart(6)} MB/s`)
       }
+    }
+    // pure-tls's records alone, in the page and in memory (no tunnel, no server): what the tunnel runs above limits.
+    const chain = servers[0]!.chain
+    for (const provider of ['noble', 'webCryptoProvider'] as const) {
+      const options: MemoryBulkOptions = { certPem: chain.chainPem, keyPem: chain.keyPem, caPem: chain.rootPem, mebibytes: 16, provider }
+      const mbPerSecond = await page.evaluate((o) => (globalThis as unknown as { pureTlsBench: { memoryBulk(o: MemoryBulkOptions): Promise<number> } }).pureTlsBench.memoryBulk(o), options)
+      expect(mbPerSecond).toBeGreaterThan(0)
+      lines.push(`  in memory    pure-tls (${provider})${' '.repeat(Math.max(0, 23 - provider.length))} TLS 1.3 AES-128-GCM, 16 MiB server to client  ${mbPerSecond.toFixed(1).padStart(6)} MB/s`)
     }
     console.log(lines.join('\n'))
   }, 600_000)

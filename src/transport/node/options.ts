@@ -4,14 +4,13 @@ import type { Duplex } from 'node:stream'
 import { nobleProvider } from '../../crypto/noble.js'
 import type { PrivateKey } from '../../crypto/provider.js'
 import { TlsConfigError } from '../../errors.js'
-import { type ContextOptions, TlsContext } from '../../handshake/context.js'
+import { type ClientConnectionOptions, CONTEXT_OPTION_NAMES, type ContextOptions, TlsContext } from '../../handshake/context.js'
 import { TLS13_SUITES_AES_FIRST, TLS13_SUITES_CHACHA_FIRST, versionNames } from '../../policy/defaults.js'
 import { cipherSuiteByCode, cipherSuiteByName } from '../../policy/suites.js'
 import { nodeDefaultTrustStore } from '../../x509/node-store.js'
 import { TrustStore } from '../../x509/trust-store.js'
 import { webPkiVerifier } from '../../x509/verifier.js'
 import { type CheckServerIdentity, reportingVerifier } from './authorization.js'
-import type { ClientConnectionOptions } from '../../handshake/context.js'
 
 type Bytes = string | Uint8Array
 
@@ -76,23 +75,11 @@ export interface NodeTlsOptions {
 /** Our own context option names, usable beside node's (node's name wins nowhere: giving both is a TlsConfigError). */
 export type NodeContextOptions = Omit<ContextOptions, 'ca' | 'cert' | 'key' | 'minVersion' | 'maxVersion'> & NodeTlsOptions
 
-const ourOptionNames = [
-  'cipherSuites',
-  'groups',
-  'signatureSchemes',
-  'verifyMode',
-  'checkHostname',
-  'requireExtendedMasterSecret',
-  'alpnProtocols',
-  'alpnStrict',
-  'maxChainDepth',
-  'certificates',
-  'verifier',
-  'provider',
-  'now',
-  'keyLog',
-  'sessionTickets',
-] as const satisfies readonly (keyof ContextOptions)[]
+/** Our option names a node-style caller passes through as they are (node's own names map onto the rest). */
+const ourOptionNames = CONTEXT_OPTION_NAMES.filter(
+  (name): name is Exclude<(typeof CONTEXT_OPTION_NAMES)[number], 'ca' | 'cert' | 'key' | 'minVersion' | 'maxVersion'> =>
+    !['ca', 'cert', 'key', 'minVersion', 'maxVersion'].includes(name),
+)
 
 const refusals: Record<string, string> = {
   pfx: 'PKCS#12 is not read by pure-tls: pass cert and key (PEM or DER)',

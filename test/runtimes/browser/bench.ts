@@ -109,6 +109,48 @@ const libraries: Record<string, (options: GetOptions) => Promise<GetTiming>> = {
   '@reclaimprotocol/tls (webcrypto)': reclaim,
 }
 
+/** What the in-page bulk transfer needs: a server chain, its key and the CA; how many MiB to move. */
+export interface MemoryBulkOptions {
+  certPem: string
+  keyPem: string
+  caPem: string
+  mebibytes: number
+  provider: 'noble' | 'webCryptoProvider'
+}
+
+/**
+ * pure-tls's own record throughput in the page, without the tunnel: a client and a server Connection in memory, both
+ * on `provider`, TLS 1.3 with AES-128-GCM, the server sending `mebibytes` to the client. Resolves with MB/s.
+ */
+async function memoryBulk(options: MemoryBulkOptions): Promise<number> {
+  const provider = options.provider === 'noble' ? nobleProvider : webCrypto
+  const common = { provider, minVersion: 'TLSv1.3', cipherSuites: ['TLS_AES_128_GCM_SHA256'] } as const
+  const server = createDefaultContext('client-auth', { ...common, cert: options.certPem, key: options.keyPem }).server()
+  const client = createDefaultContext('server-auth', { ...common, ca: options.caPem }).client({ serverName: 'localhost' })
+  const shuttle = async (): Promise<void> => {
+    for (;;) {
+      await Promise.all([client.settled(), server.settled()])
+      const toServer = client.takeOutgoing()
+      const toClient = server.takeOutgoing()
+      if (toServer.length === 0 && toClient.length === 0 && !client.busy && !server.busy) return
+      if (toServer.length) server.receive(toServer)
+      if (toClient.length) client.receive(toClient)
+    }
+  }
+  await shuttle()
+  const chunk = new Uint8Array(1 << 20).fill(0x61)
+  let received = 0
+  const started = performance.now()
+  for (let i = 0; i < options.mebibytes; i++) {
+    server.write(chunk)
+    await shuttle()
+    received += client.read().length
+  }
+  const seconds = (performance.now() - started) / 1000
+  if (received !== options.mebibytes * chunk.length) throw new Error(`received ${received} bytes`)
+  return (received / 1e6) / seconds
+}
+
 /** `runs` GETs in a row with `library`; any failure is reported as its message. */
 async function repeat(library: string, options: GetOptions, runs: number): Promise<GetTiming[] | { error: string }> {
   const timings: GetTiming[] = []
@@ -120,4 +162,4 @@ async function repeat(library: string, options: GetOptions, runs: number): Promi
   }
 }
 
-Object.assign(globalThis, { pureTlsBench: { libraries: Object.keys(libraries), repeat } })
+Object.assign(globalThis, { pureTlsBench: { libraries: Object.keys(libraries), repeat, memoryBulk } })
