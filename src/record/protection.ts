@@ -16,6 +16,8 @@ export interface OpenedRecord {
 export interface RecordProtection {
   /** The largest fragment (the record's length field) `open` accepts; the deframer enforces it. */
   readonly maxFragmentLength: number
+  /** The most content bytes `seal` takes per record: 2^14, or less under the peer's record_size_limit. */
+  readonly maxContentLength: number
   /** Records sealed or opened with this key so far. */
   readonly recordsProtected: number
   /** RFC 8446 5.5: records after which the key must be updated (Infinity when no limit applies). */
@@ -31,11 +33,18 @@ export interface RecordProtection {
    * thrown or as the rejection of the promise an asynchronous AEAD makes. Records are opened one at a time.
    */
   open(type: ContentType, fragment: Uint8Array, header: Uint8Array): MaybePromise<OpenedRecord>
+  /**
+   * Applies a record_size_limit (RFC 8449 4) to the records this protection seals or opens: their plaintext as the
+   * RFC counts it (TLSInnerPlaintext in TLS 1.3, the fragment in TLS 1.2) stays within `limit`, which is clamped to
+   * the protocol's own limit. Unprotected records are not subject to it: the plaintext protection ignores it.
+   */
+  limitRecordSize(limit: number): void
 }
 
 /** The `plaintext` protection of the initial epoch: records carry TLSPlaintext as is (RFC 8446 5.1). */
 export class PlaintextProtection implements RecordProtection {
   readonly maxFragmentLength = MAX_PLAINTEXT
+  readonly maxContentLength = MAX_PLAINTEXT
   readonly recordsProtected = 0
   readonly confidentialityLimit = Infinity
 
@@ -56,4 +65,7 @@ export class PlaintextProtection implements RecordProtection {
     if (fragment.length > MAX_PLAINTEXT) throw new TlsError('record_overflow', `plaintext record of ${fragment.length} bytes exceeds 2^14`)
     return { type, fragment }
   }
+
+  /** RFC 8449 4: records sent without protection are outside the limit. */
+  limitRecordSize(): void {}
 }
