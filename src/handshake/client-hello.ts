@@ -7,6 +7,7 @@ import { ecPointFormats } from './extensions/ec-point-formats.js'
 import { encodeExtension, type Extension } from './extensions/extension.js'
 import { keyShareClientHello } from './extensions/key-share.js'
 import { pskKeyExchangeModes } from './extensions/psk-key-exchange-modes.js'
+import { announcedRecordSizeLimit, recordSizeLimit } from './extensions/record-size-limit.js'
 import { renegotiationInfo } from './extensions/renegotiation-info.js'
 import { isIpLiteral, normalizeHostName, serverNameList } from './extensions/server-name.js'
 import { signatureAlgorithms } from './extensions/signature-algorithms.js'
@@ -73,6 +74,8 @@ export function* buildClientHello(config: HandshakeConfig, previous?: ClientOffe
   extensions.push(encodeExtension(supportedGroups, policy.groups.map(namedGroupCode)))
   extensions.push(encodeExtension(signatureAlgorithms, [...policy.signatureSchemes]))
   if (policy.alpnProtocols.length > 0) extensions.push(encodeExtension(alpnProtocols, [...policy.alpnProtocols]))
+  // Before the version is known: the most the highest version offered allows (a TLS 1.2 server clamps it, RFC 8449 4).
+  extensions.push(encodeExtension(recordSizeLimit, announcedRecordSizeLimit(config.recordSizeLimit, offersTls13 ? TLS13 : TLS12)))
   if (offersTls12) {
     extensions.push(encodeExtension(extendedMasterSecret, true))
     extensions.push(encodeExtension(renegotiationInfo, new Uint8Array(0)))

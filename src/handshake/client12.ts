@@ -13,6 +13,7 @@ import { alpnSelected } from './extensions/alpn.js'
 import { ecPointFormats } from './extensions/ec-point-formats.js'
 import { hasExtension, readExtension } from './extensions/extension.js'
 import { checkOfferedExtensions } from './extensions/placement.js'
+import { negotiateRecordSizeLimits } from './extensions/record-size-limit.js'
 import { renegotiationInfo } from './extensions/renegotiation-info.js'
 import { expectChangeCipherSpec, expectMessage, type Step } from './flow.js'
 import { decodeCertificateTls12, encodeCertificateTls12 } from './messages/certificate-tls12.js'
@@ -74,6 +75,9 @@ class ClientHandshakeState12 extends HandshakeState {
     if (formats !== undefined && !formats.includes(0)) throw new TlsError('illegal_parameter', 'the server does not accept uncompressed points')
     this.alpnProtocol = readExtension(extensions, alpnSelected)
     checkSelectedAlpn(this.offer.alpn, this.alpnProtocol)
+    // RFC 8449 4: both limits bind the records protected after the ChangeCipherSpecs.
+    const limits = negotiateRecordSizeLimits(extensions, this.config.recordSizeLimit, TLS12)
+    if (limits) this.session.setRecordSizeLimits(limits)
     this.transcript.setHash(this.suite.hash)
     this.transcript.update(serverHelloRaw)
   }

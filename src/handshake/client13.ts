@@ -13,6 +13,7 @@ import { alpnSelected } from './extensions/alpn.js'
 import { readExtension, requireExtension } from './extensions/extension.js'
 import { checkOfferedExtensions } from './extensions/placement.js'
 import { keyShareServerHello } from './extensions/key-share.js'
+import { negotiateRecordSizeLimits } from './extensions/record-size-limit.js'
 import { signatureAlgorithms } from './extensions/signature-algorithms.js'
 import { expectMessage, type Step } from './flow.js'
 import { logSecret } from './key-log.js'
@@ -107,6 +108,9 @@ class ClientHandshakeState13 extends HandshakeState {
     checkOfferedExtensions(extensions, this.offer.extensionTypes, 'encrypted_extensions')
     this.alpnProtocol = readExtension(extensions, alpnSelected)
     checkSelectedAlpn(this.offer.alpn, this.alpnProtocol)
+    // RFC 8449 4: the server's limit binds our first protected record (our Finished flight); ours, its records after this one.
+    const limits = negotiateRecordSizeLimits(extensions, this.config.recordSizeLimit, TLS13)
+    if (limits) this.session.setRecordSizeLimits(limits)
     this.transcript.update(message.raw)
   }
 

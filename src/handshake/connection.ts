@@ -479,6 +479,7 @@ export class Connection {
         this.sendFlight()
         this.records.setWriteProtection(protection)
       },
+      setRecordSizeLimits: (limits) => this.records.setRecordSizeLimits(limits),
       complete: (established) => {
         this.sendFlight()
         this.established = established

@@ -5,6 +5,7 @@ import { pemDecode } from '../crypto/pem.js'
 import type { CryptoProvider, PrivateKey } from '../crypto/provider.js'
 import { TlsConfigError, TlsError } from '../errors.js'
 import { buildPolicy, formatPolicy, type PolicyOptions, type TlsPolicy } from '../policy/policy.js'
+import { MAX_TLS13_INNER_PLAINTEXT, MIN_RECORD_SIZE_LIMIT } from '../record/content.js'
 import { TrustStore } from '../x509/trust-store.js'
 import { insecureNoVerification, type PeerCertificateVerifier, webPkiVerifier } from '../x509/verifier.js'
 import { Connection } from './connection.js'
@@ -41,6 +42,13 @@ export interface ContextOptions extends PolicyOptions {
    * ticket after each handshake and resumes from the tickets it issued.
    */
   sessionTickets?: boolean
+  /**
+   * record_size_limit (RFC 8449): the most plaintext per protected record we accept, 64 to 2^14 + 1 (as TLS 1.3 counts
+   * it, its content type included; TLS 1.2 takes at most 2^14). Peers that implement the extension then send records
+   * no larger, and one that sends a larger record gets record_overflow. Unset, we announce the protocol's maximum,
+   * which limits nothing. Either way the peer's own limit is honoured in what we send.
+   */
+  recordSizeLimit?: number
 }
 
 /** What a handshake observer gets for each message: which way it went, its type name, its body length. */
@@ -108,7 +116,16 @@ const knownOptions = new Set([
   'now',
   'keyLog',
   'sessionTickets',
+  'recordSizeLimit',
 ])
+
+/** The configured record_size_limit, checked against RFC 8449's bounds. */
+function recordSizeLimitFrom(limit: unknown): number | undefined {
+  if (limit === undefined) return undefined
+  if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < MIN_RECORD_SIZE_LIMIT || limit > MAX_TLS13_INNER_PLAINTEXT)
+    throw new TlsConfigError('recordSizeLimit', `must be an integer from ${MIN_RECORD_SIZE_LIMIT} to ${MAX_TLS13_INNER_PLAINTEXT} (2^14 + 1), got ${String(limit)}`)
+  return limit
+}
 
 function certificatesFrom(option: string, source: CertificateSource): Uint8Array[] {
   const items = Array.isArray(source) ? (source as readonly Bytes[]) : [source as Bytes]
@@ -170,6 +187,7 @@ export class TlsContext {
   private readonly keyLog: ((line: string) => void) | undefined
   private readonly sessionCache: SessionCache | undefined
   private readonly ticketSealer: TicketSealer | undefined
+  private readonly recordSizeLimit: number | undefined
 
   constructor(purpose: Purpose, options: ContextOptions, defaultRoots?: () => TrustStore) {
     if (purpose !== 'server-auth' && purpose !== 'client-auth')
@@ -187,6 +205,7 @@ export class TlsContext {
       throw new TlsConfigError('sessionTickets', `must be a boolean, got ${typeof options.sessionTickets}`)
     this.sessionCache = options.sessionTickets && role === 'client' ? new SessionCache() : undefined
     this.ticketSealer = options.sessionTickets && role === 'server' ? new TicketSealer(this.provider) : undefined
+    this.recordSizeLimit = recordSizeLimitFrom(options.recordSizeLimit)
     const given = trustStoreFrom(options.ca)
     const verifies = role === 'client' && options.verifyMode !== 'none' && !options.verifier
     const caSource = given ? 'given' : verifies ? 'default-roots' : 'none'
@@ -222,6 +241,7 @@ export class TlsContext {
       sessionCache: this.sessionCache,
       ticketSealer: this.ticketSealer,
       onHandshakeMessage: extras.onHandshakeMessage,
+      recordSizeLimit: this.recordSizeLimit,
     }
   }
 

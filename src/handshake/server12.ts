@@ -11,6 +11,7 @@ import { logSecret } from './key-log.js'
 import { alpnProtocols, alpnSelected } from './extensions/alpn.js'
 import { ecPointFormats } from './extensions/ec-point-formats.js'
 import { encodeExtension, type Extension, hasExtension, readExtension } from './extensions/extension.js'
+import { negotiateRecordSizeLimits, recordSizeLimit } from './extensions/record-size-limit.js'
 import { renegotiationInfo } from './extensions/renegotiation-info.js'
 import { requestedServerName, serverNameAck } from './extensions/server-name.js'
 import { signatureAlgorithms } from './extensions/signature-algorithms.js'
@@ -126,6 +127,12 @@ class ServerHandshakeState12 extends HandshakeState {
     if (hasExtension(hello.extensions, ExtensionType.ec_point_formats)) extensions.push(encodeExtension(ecPointFormats, [0]))
     if (parameters.serverName !== undefined) extensions.push(encodeExtension(serverNameAck, true))
     if (parameters.alpnProtocol !== undefined) extensions.push(encodeExtension(alpnSelected, parameters.alpnProtocol))
+    // RFC 8449 4: both limits bind the records protected after the ChangeCipherSpecs.
+    const limits = negotiateRecordSizeLimits(hello.extensions, this.config.recordSizeLimit, TLS12)
+    if (limits) {
+      extensions.push(encodeExtension(recordSizeLimit, limits.receive))
+      this.session.setRecordSizeLimits(limits)
+    }
     this.sendAndHash(
       encodeServerHello({ legacyVersion: TLS12, random: parameters.serverRandom, legacySessionIdEcho: new Uint8Array(0), cipherSuite: parameters.suite.code, extensions }),
     )

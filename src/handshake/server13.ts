@@ -11,6 +11,7 @@ import { alpnProtocols, alpnSelected } from './extensions/alpn.js'
 import { encodeExtension, type Extension, readExtension, requireExtension } from './extensions/extension.js'
 import { keyShareClientHello, type KeyShareEntry, keyShareHelloRetryRequest, keyShareServerHello } from './extensions/key-share.js'
 import { preSharedKeyServerHello } from './extensions/pre-shared-key.js'
+import { negotiateRecordSizeLimits, recordSizeLimit } from './extensions/record-size-limit.js'
 import { requestedServerName, serverNameAck } from './extensions/server-name.js'
 import { signatureAlgorithms } from './extensions/signature-algorithms.js'
 import { supportedGroups } from './extensions/supported-groups.js'
@@ -200,6 +201,12 @@ class ServerHandshakeState13 extends HandshakeState {
     const extensions: Extension[] = []
     if (parameters.serverName !== undefined) extensions.push(encodeExtension(serverNameAck, true))
     if (parameters.alpnProtocol !== undefined) extensions.push(encodeExtension(alpnSelected, parameters.alpnProtocol))
+    // RFC 8449 4: the client's limit binds every record from this EncryptedExtensions on, ours its first protected record.
+    const limits = negotiateRecordSizeLimits(this.hello.extensions, this.config.recordSizeLimit, TLS13)
+    if (limits) {
+      extensions.push(encodeExtension(recordSizeLimit, limits.receive))
+      this.session.setRecordSizeLimits(limits)
+    }
     this.sendAndHash(encodeEncryptedExtensions({ extensions }))
     if (this.config.policy.verifyMode !== 'none' && !this.resumption) {
       this.requestedClientCertificate = true

@@ -5,6 +5,7 @@ import type { TlsVersion } from '../policy/defaults.js'
 import type { TlsPolicy } from '../policy/policy.js'
 import type { RecordProtection } from '../record/protection.js'
 import type { PeerCertificateVerifier } from '../x509/verifier.js'
+import type { RecordSizeLimits } from './extensions/record-size-limit.js'
 import type { HandshakeMessageIn } from './flow.js'
 import type { SessionCache } from './session-cache.js'
 import type { TicketSealer } from './tickets.js'
@@ -65,6 +66,8 @@ export interface HandshakeConfig {
   readonly selectConfig?: (serverName: string) => HandshakeConfig | undefined
   /** Observes every handshake message sent or received: its type name and body length (for traces). */
   readonly onHandshakeMessage?: (direction: MessageDirection, type: string, length: number) => void
+  /** The record_size_limit we announce (RFC 8449), 64..2^14 + 1; undefined announces the protocol's maximum. */
+  readonly recordSizeLimit?: number
 }
 
 /** What is known about an established connection (`conn.info`). */
@@ -117,6 +120,8 @@ export interface HandshakeSession {
   /** Switches read keys; refused (unexpected_message) if a partial handshake message is buffered. */
   setReadProtection(protection: RecordProtection): void
   setWriteProtection(protection: RecordProtection): void
+  /** Both sides sent record_size_limit: the limits apply to protected records, from the current keys' next record on. */
+  setRecordSizeLimits(limits: RecordSizeLimits): void
   /** We sent close_notify: nothing more may be written (not even an answer to a KeyUpdate). */
   readonly writeClosed: boolean
   /** The handshake is done: application data may flow. */

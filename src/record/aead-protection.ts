@@ -2,7 +2,7 @@
 import type { AeadKey, AeadName, CryptoProvider } from '../crypto/provider.js'
 import { TlsError } from '../errors.js'
 import { isPending, type MaybePromise } from '../pending.js'
-import type { ContentType } from './content.js'
+import { type ContentType, MIN_RECORD_SIZE_LIMIT } from './content.js'
 import type { OpenedRecord, RecordProtection } from './protection.js'
 import { SequenceNumber } from './sequence.js'
 
@@ -32,9 +32,6 @@ export interface RecordSizes {
   /** Plaintext bytes that are not content: the TLS 1.3 content type. */
   readonly contentOverhead: number
 }
-
-/** The smallest record_size_limit a peer may announce (RFC 8449 4). */
-export const MIN_RECORD_SIZE_LIMIT = 64
 
 /** The common half of the TLS 1.2 and TLS 1.3 AEAD protections. */
 export abstract class AeadProtection implements RecordProtection {
