@@ -3,13 +3,14 @@ export {
   createDefaultContext,
   TlsContext,
   type ContextOptions,
+  type ClientCertificate,
   type ClientConnectionOptions,
   type ServerConnectionOptions,
   type HandshakeMessageObserver,
   type Purpose,
 } from './handshake/context.js'
 export { Connection, type ConnectionState } from './handshake/connection.js'
-export type { ConnectionInfo, StoredTicket, MessageDirection } from './handshake/session.js'
+export type { ConnectionInfo, StoredTicket, MessageDirection, ClientCertificateRequest } from './handshake/session.js'
 export { secureStreams, type ByteStreamPair, type SecureStreamPair, type SecureStreamsOptions, type TransportChunk } from './transport/web-streams.js'
 export {
   webSocketStream,

@@ -11,10 +11,11 @@ import { announcedRecordSizeLimit, recordSizeLimit } from './extensions/record-s
 import { renegotiationInfo } from './extensions/renegotiation-info.js'
 import { isIpLiteral, normalizeHostName, serverNameList } from './extensions/server-name.js'
 import { signatureAlgorithms } from './extensions/signature-algorithms.js'
-import { extendedMasterSecret, sessionTicket } from './extensions/simple.js'
+import { extendedMasterSecret, postHandshakeAuth, sessionTicket } from './extensions/simple.js'
 import { supportedGroups } from './extensions/supported-groups.js'
 import { supportedVersionsList } from './extensions/supported-versions.js'
 import { settle, type Waiting } from '../pending.js'
+import { canPresentCertificate } from './client-certificate.js'
 import { type ClientHello, encodeClientHello } from './messages/client-hello.js'
 import { namedGroupCode } from './registry.js'
 import type { CachedTicket } from './session.js'
@@ -88,6 +89,8 @@ export function* buildClientHello(config: HandshakeConfig, previous?: ClientOffe
     // psk_dhe_ke: lets the server send NewSessionTickets for a later resumption.
     extensions.push(encodeExtension(pskKeyExchangeModes, [1]))
     if (retry?.cookie) extensions.push(encodeExtension(cookie, retry.cookie))
+    // RFC 8446 4.2.6: only a client that can answer a CertificateRequest after the handshake offers to.
+    if (canPresentCertificate(config)) extensions.push(encodeExtension(postHandshakeAuth, true))
   }
 
   const hello: ClientHello = {

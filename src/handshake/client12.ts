@@ -4,7 +4,8 @@ import { TlsError } from '../errors.js'
 import { checkExtendedMasterSecret, checkSelectedAlpn, checkSelectedGroup } from '../policy/decisions.js'
 import { TLS12 } from '../policy/defaults.js'
 import { settle } from '../pending.js'
-import { checkPeerSignature, chooseCertificate, type ChosenCertificate, keyFitsSuite, signWith, verifyPeerCertificates } from './authentication.js'
+import { checkPeerSignature, type ChosenCertificate, keyFitsSuite, signWith, verifyPeerCertificates } from './authentication.js'
+import { chooseClientCertificate } from './client-certificate.js'
 import type { ClientOffer } from './client-hello.js'
 import { Established12 } from './established12.js'
 import { HandshakeState } from './handshake-state.js'
@@ -122,11 +123,8 @@ class ClientHandshakeState12 extends HandshakeState {
     const { provider } = this.config
     let chosen: ChosenCertificate | undefined
     if (this.certificateRequest) {
-      try {
-        chosen = chooseCertificate(this.config, this.certificateRequest.schemes, TLS12)
-      } catch {
-        chosen = undefined // RFC 5246 7.4.6: no suitable certificate → an empty Certificate
-      }
+      // RFC 5246 7.4.6: no suitable certificate → an empty Certificate.
+      chosen = yield* chooseClientCertificate(this.config, this.certificateRequest.schemes, TLS12, false)
       this.sendAndHash(encodeCertificateTls12({ certificateList: chosen ? [...chosen.certified.chain] : [] }))
     }
     const share: KeyShare = yield* settle(provider.generateKeyShare(this.group))

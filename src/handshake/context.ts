@@ -3,6 +3,7 @@ import { importPrivateKey, rsaPssKeyParameters } from '../crypto/keys.js'
 import { nobleProvider } from '../crypto/noble.js'
 import { pemDecode } from '../crypto/pem.js'
 import type { CryptoProvider, PrivateKey } from '../crypto/provider.js'
+import { type MaybePromise, whenSettled } from '../pending.js'
 import { TlsConfigError, TlsError } from '../errors.js'
 import { buildPolicy, formatPolicy, type PolicyOptions, type TlsPolicy } from '../policy/policy.js'
 import { MAX_TLS13_INNER_PLAINTEXT, MIN_RECORD_SIZE_LIMIT } from '../record/content.js'
@@ -13,7 +14,7 @@ import { checkHostName, isIpLiteral, normalizeHostName } from './extensions/serv
 import { SessionCache } from './session-cache.js'
 import { TicketSealer } from './tickets.js'
 import { decodeSession } from './session-export.js'
-import type { CertifiedKey, HandshakeConfig, MessageDirection } from './session.js'
+import type { CertifiedKey, ClientCertificateRequest, HandshakeConfig, MessageDirection } from './session.js'
 
 /** Python's two purposes: SERVER_AUTH makes a client context, CLIENT_AUTH a server context. */
 export type Purpose = 'server-auth' | 'client-auth'
@@ -49,6 +50,25 @@ export interface ContextOptions extends PolicyOptions {
    * which limits nothing. Either way the peer's own limit is honoured in what we send.
    */
   recordSizeLimit?: number
+  /**
+   * Client: chooses the certificate to present whenever a server asks for one (in the handshake, or after it in
+   * TLS 1.3), instead of `cert`/`key`/`certificates`, with which it cannot be combined. Return undefined to present
+   * none (an empty Certificate); a throw or rejection ends the connection. With it, or with a certificate, the client
+   * offers post_handshake_auth in TLS 1.3.
+   */
+  clientCertificate?: (request: ClientCertificateRequest) => MaybePromise<ClientCertificate | undefined>
+  /**
+   * Server: TLS 1.3 clients that offer post_handshake_auth are not asked for a certificate during the handshake; ask
+   * with `connection.requestClientCertificate()` when needed (info.peerVerified stays false until then). Other clients
+   * are asked during the handshake as `verifyMode` says. Needs verifyMode 'optional' or 'required'.
+   */
+  postHandshakeAuth?: boolean
+}
+
+/** A certificate chain and its key, as `clientCertificate` returns it (the shapes `cert` and `key` take). */
+export interface ClientCertificate {
+  cert: CertificateSource
+  key: Bytes | PrivateKey
 }
 
 /** What a handshake observer gets for each message: which way it went, its type name, its body length. */
@@ -117,6 +137,8 @@ const knownOptions = new Set([
   'keyLog',
   'sessionTickets',
   'recordSizeLimit',
+  'clientCertificate',
+  'postHandshakeAuth',
 ])
 
 /** The configured record_size_limit, checked against RFC 8449's bounds. */
@@ -168,6 +190,35 @@ function certifiedKeys(options: ContextOptions): CertifiedKey[] {
   return out
 }
 
+/** The client's `clientCertificate` callback, its answers parsed as `cert` and `key` are. */
+function clientCertificateFinder(role: 'client' | 'server', options: ContextOptions, hasCertificates: boolean): HandshakeConfig['clientCertificate'] {
+  const find = options.clientCertificate
+  if (find === undefined) return undefined
+  if (typeof find !== 'function') throw new TlsConfigError('clientCertificate', 'must be a function')
+  if (role !== 'client') throw new TlsConfigError('clientCertificate', "is for client ('server-auth') contexts")
+  if (hasCertificates) throw new TlsConfigError('clientCertificate', 'cannot be combined with cert/key or certificates')
+  return (request) => whenSettled(find(request), (found) => found && certifiedKeyFrom(found))
+}
+
+/** A certificate the callback returned; a malformed one ends the handshake (it is not a configuration error any more). */
+function certifiedKeyFrom(found: ClientCertificate): CertifiedKey {
+  try {
+    return { chain: certificatesFrom('clientCertificate().cert', found.cert), key: privateKeyFrom('clientCertificate().key', found.key) }
+  } catch (error) {
+    throw new TlsError('internal_error', `clientCertificate() returned an unusable certificate: ${error instanceof Error ? error.message : String(error)}`, 'ERR_TLS_CLIENT_CERTIFICATE')
+  }
+}
+
+function postHandshakeAuthFrom(postHandshakeAuth: unknown, policy: TlsPolicy): boolean {
+  if (postHandshakeAuth === undefined) return false
+  if (typeof postHandshakeAuth !== 'boolean') throw new TlsConfigError('postHandshakeAuth', `must be a boolean, got ${typeof postHandshakeAuth}`)
+  if (policy.role !== 'server')
+    throw new TlsConfigError('postHandshakeAuth', "is for server ('client-auth') contexts; a client offers post_handshake_auth when it has a certificate or clientCertificate")
+  if (postHandshakeAuth && policy.verifyMode === 'none')
+    throw new TlsConfigError('postHandshakeAuth', "needs verifyMode 'optional' or 'required' (and the client CAs in 'ca')")
+  return postHandshakeAuth
+}
+
 function trustStoreFrom(ca: ContextOptions['ca']): TrustStore | undefined {
   if (ca === undefined) return undefined
   if (ca instanceof TrustStore) return ca
@@ -188,6 +239,8 @@ export class TlsContext {
   private readonly sessionCache: SessionCache | undefined
   private readonly ticketSealer: TicketSealer | undefined
   private readonly recordSizeLimit: number | undefined
+  private readonly clientCertificate: HandshakeConfig['clientCertificate']
+  private readonly postHandshakeAuth: boolean
 
   constructor(purpose: Purpose, options: ContextOptions, defaultRoots?: () => TrustStore) {
     if (purpose !== 'server-auth' && purpose !== 'client-auth')
@@ -212,6 +265,8 @@ export class TlsContext {
     this.policy = buildPolicy(role, options, caSource, this.provider.hasHardwareAes)
     this.certificates = certifiedKeys(options)
     if (role === 'server' && this.certificates.length === 0) throw new TlsConfigError('cert', 'a server context needs a certificate and key')
+    this.clientCertificate = clientCertificateFinder(role, options, this.certificates.length > 0)
+    this.postHandshakeAuth = postHandshakeAuthFrom(options.postHandshakeAuth, this.policy)
     this.verifier = this.makeVerifier(options, given, defaultRoots)
     Object.freeze(this)
   }
@@ -242,6 +297,8 @@ export class TlsContext {
       ticketSealer: this.ticketSealer,
       onHandshakeMessage: extras.onHandshakeMessage,
       recordSizeLimit: this.recordSizeLimit,
+      clientCertificate: this.clientCertificate,
+      postHandshakeAuth: this.postHandshakeAuth,
     }
   }
 

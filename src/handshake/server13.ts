@@ -8,7 +8,7 @@ import { certificateVerifyContent, checkPeerSignature, chooseCertificate, type C
 import { Established13 } from './established13.js'
 import { HandshakeState } from './handshake-state.js'
 import { alpnProtocols, alpnSelected } from './extensions/alpn.js'
-import { encodeExtension, type Extension, readExtension, requireExtension } from './extensions/extension.js'
+import { encodeExtension, type Extension, hasExtension, readExtension, requireExtension } from './extensions/extension.js'
 import { keyShareClientHello, type KeyShareEntry, keyShareHelloRetryRequest, keyShareServerHello } from './extensions/key-share.js'
 import { preSharedKeyServerHello } from './extensions/pre-shared-key.js'
 import { negotiateRecordSizeLimits, recordSizeLimit } from './extensions/record-size-limit.js'
@@ -26,7 +26,7 @@ import { type ClientHello, decodeClientHello } from './messages/client-hello.js'
 import { encodeEncryptedExtensions } from './messages/encrypted-extensions.js'
 import { encodeHelloRetryRequest, encodeServerHello } from './messages/server-hello.js'
 import { checkForResumption, clientAcceptsTickets, newSessionTicket, type Resumption } from './psk.js'
-import { HandshakeType, namedGroupCode, namedGroupName, providerGroupName } from './registry.js'
+import { ExtensionType, HandshakeType, namedGroupCode, namedGroupName, providerGroupName } from './registry.js'
 import type { ConnectionInfo, HandshakeSession } from './session.js'
 import { cipherSuiteByCode, type Tls13CipherSuite } from '../policy/suites.js'
 import { checkSecondClientHello } from './second-client-hello.js'
@@ -208,7 +208,7 @@ class ServerHandshakeState13 extends HandshakeState {
       this.session.setRecordSizeLimits(limits)
     }
     this.sendAndHash(encodeEncryptedExtensions({ extensions }))
-    if (this.config.policy.verifyMode !== 'none' && !this.resumption) {
+    if (this.config.policy.verifyMode !== 'none' && !this.resumption && !this.defersClientAuthentication()) {
       this.requestedClientCertificate = true
       this.sendAndHash(
         encodeCertificateRequest({
@@ -217,6 +217,11 @@ class ServerHandshakeState13 extends HandshakeState {
         }),
       )
     }
+  }
+
+  /** RFC 8446 4.6.2: with postHandshakeAuth, a client that offered post_handshake_auth is asked after the handshake instead. */
+  private defersClientAuthentication(): boolean {
+    return this.config.postHandshakeAuth === true && hasExtension(this.hello.extensions, ExtensionType.post_handshake_auth)
   }
 
   private *sendServerCertificate(parameters: Parameters13): Step {
@@ -294,6 +299,7 @@ class ServerHandshakeState13 extends HandshakeState {
         serverApplicationSecret: secrets.server,
         exporterMasterSecret: secrets.exporter,
         resumptionMasterSecret,
+        handshakeTranscript: hasExtension(this.hello.extensions, ExtensionType.post_handshake_auth) ? this.transcript : undefined,
         info,
       }),
     )
