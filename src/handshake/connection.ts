@@ -322,13 +322,18 @@ export class Connection {
     this.sendFlight()
   }
 
-  /** Runs a post-handshake step (answering or checking a post-handshake authentication), waiting on the provider when it must. */
-  private followPostHandshake(step: Waiting<void> | void, result: IteratorResult<PromiseLike<unknown>, void> | undefined = step?.next()): void {
-    if (!step || !result || result.done) return
+  /** Runs a post-handshake step (answering or checking a post-handshake authentication), if the message made one. */
+  private followPostHandshake(step: Waiting<void> | void): void {
+    if (step) this.continuePostHandshake(step, step.next())
+  }
+
+  /** Done, or waiting on a provider operation that resumes the step with its result (or its error). */
+  private continuePostHandshake(step: Waiting<void>, result: IteratorResult<PromiseLike<unknown>, void>): void {
+    if (result.done) return
     this.waitFor(
       result.value,
-      (value) => this.followPostHandshake(step, step.next(value)),
-      (error) => this.followPostHandshake(step, step.throw(error)),
+      (value) => this.continuePostHandshake(step, step.next(value)),
+      (error) => this.continuePostHandshake(step, step.throw(error)),
     )
   }
 

@@ -128,6 +128,23 @@ describe('a server asks after the handshake and reports the verified chain', () 
     expectData(client, server)
   })
 
+  it("under the server's record_size_limit of 64 an RSA chain's answer takes dozens of records, all accepted", async () => {
+    const rsa = await makeClientChain({ leafKey: 'rsa-2048', caKey: 'rsa-2048', withIntermediate: true })
+    // Leaf, intermediate and root: about 2.8 KB of Certificate.
+    const { client, server } = pair({ cert: rsa.chainPem + rsa.rootPem, key: rsa.keyPem }, { recordSizeLimit: 64, ca: [chain.rootPem, rsa.rootPem] })
+    expectConnected(runPair(client, server))
+    const records: number[] = []
+    const count: Tamper = (bytes, direction) => {
+      if (direction === 'client->server') records.push(parseRecords(bytes).length)
+      return bytes
+    }
+    const { result, outcome } = await authenticate(client, server, count)
+    expectConnected(result)
+    expect(outcome).toMatchObject({ status: 'fulfilled', value: { peerVerified: true, signatureScheme: 'rsa_pss_rsae_sha256' } })
+    // Far more than the 32 records in a row without application data that are allowed to start messages.
+    expect(records.reduce((a, b) => a + b, 0)).toBeGreaterThan(32)
+  })
+
   it('with an asynchronous provider on both sides (key shares, signatures, AEAD through promises)', async () => {
     // As in connection-async.test.ts: chain verification does not await the provider yet (it fails closed), so verify stays synchronous.
     const provider = asyncProvider(nobleProvider, { asynchronous: ['generateKeyShare', 'agree', 'sign', 'seal', 'open'] })
