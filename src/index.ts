@@ -3,6 +3,7 @@ export {
   createDefaultContext,
   TlsContext,
   type ContextOptions,
+  type ClientCertificate,
   type ClientConnectionOptions,
   type ServerConnectionOptions,
   type HandshakeMessageObserver,
@@ -11,7 +12,7 @@ export {
   type Bytes,
 } from './handshake/context.js'
 export { Connection, type ConnectionState } from './handshake/connection.js'
-export type { ConnectionInfo, StoredTicket, SessionTicketInfo, MessageDirection } from './handshake/session.js'
+export type { ConnectionInfo, StoredTicket, SessionTicketInfo, MessageDirection, ClientCertificateRequest } from './handshake/session.js'
 export { secureStreams, type ByteStreamPair, type SecureStreamPair, type SecureStreamsOptions, type TransportChunk } from './transport/web-streams.js'
 export {
   webSocketStream,

@@ -8,13 +8,15 @@ import { ecPointFormats } from './extensions/ec-point-formats.js'
 import { encodeExtension, type Extension } from './extensions/extension.js'
 import { keyShareClientHello } from './extensions/key-share.js'
 import { pskKeyExchangeModes } from './extensions/psk-key-exchange-modes.js'
+import { announcedRecordSizeLimit, recordSizeLimit } from './extensions/record-size-limit.js'
 import { renegotiationInfo } from './extensions/renegotiation-info.js'
 import { isIpLiteral, normalizeHostName, serverNameList } from './extensions/server-name.js'
 import { signatureAlgorithms } from './extensions/signature-algorithms.js'
-import { extendedMasterSecret, sessionTicket } from './extensions/simple.js'
+import { extendedMasterSecret, postHandshakeAuth, sessionTicket } from './extensions/simple.js'
 import { supportedGroups } from './extensions/supported-groups.js'
 import { supportedVersionsList } from './extensions/supported-versions.js'
 import { settle, type Waiting } from '../pending.js'
+import { canPresentCertificate } from './client-certificate.js'
 import { type ClientHello, encodeClientHello } from './messages/client-hello.js'
 import { namedGroupCode } from './registry.js'
 import type { CachedTicket } from './session.js'
@@ -72,6 +74,8 @@ export function* buildClientHello(config: HandshakeConfig, previous?: ClientOffe
   extensions.push(encodeExtension(supportedGroups, groupsFor(policy, offersTls13 ? TLS13 : TLS12).map(namedGroupCode)))
   extensions.push(encodeExtension(signatureAlgorithms, [...policy.signatureSchemes]))
   if (policy.alpnProtocols.length > 0) extensions.push(encodeExtension(alpnProtocols, [...policy.alpnProtocols]))
+  // Before the version is known: the most the highest version offered allows (a TLS 1.2 server clamps it, RFC 8449 4).
+  extensions.push(encodeExtension(recordSizeLimit, announcedRecordSizeLimit(config.recordSizeLimit, offersTls13 ? TLS13 : TLS12)))
   if (offersTls12) {
     extensions.push(encodeExtension(extendedMasterSecret, true))
     extensions.push(encodeExtension(renegotiationInfo, new Uint8Array(0)))
@@ -84,6 +88,8 @@ export function* buildClientHello(config: HandshakeConfig, previous?: ClientOffe
     // psk_dhe_ke: lets the server send NewSessionTickets for a later resumption.
     extensions.push(encodeExtension(pskKeyExchangeModes, [1]))
     if (retry?.cookie) extensions.push(encodeExtension(cookie, retry.cookie))
+    // RFC 8446 4.2.6: only a client that can answer a CertificateRequest after the handshake offers to.
+    if (canPresentCertificate(config)) extensions.push(encodeExtension(postHandshakeAuth, true))
   }
 
   const hello: ClientHello = {

@@ -4,7 +4,8 @@ import { TlsError } from '../errors.js'
 import { checkExtendedMasterSecret, checkSelectedAlpn, checkSelectedGroup12 } from '../policy/decisions.js'
 import { TLS12 } from '../policy/defaults.js'
 import { settle } from '../pending.js'
-import { checkPeerSignature, chooseCertificate, type ChosenCertificate, keyFitsSuite, signWith, verifyPeerCertificates } from './authentication.js'
+import { checkPeerSignature, type ChosenCertificate, keyFitsSuite, signWith, verifyPeerCertificates } from './authentication.js'
+import { chooseClientCertificate } from './client-certificate.js'
 import type { ClientOffer } from './client-hello.js'
 import { Established12 } from './established12.js'
 import { HandshakeState } from './handshake-state.js'
@@ -13,6 +14,7 @@ import { alpnSelected } from './extensions/alpn.js'
 import { ecPointFormats } from './extensions/ec-point-formats.js'
 import { readExtension } from './extensions/extension.js'
 import { checkOfferedExtensions } from './extensions/placement.js'
+import { negotiateRecordSizeLimits } from './extensions/record-size-limit.js'
 import { renegotiationInfo } from './extensions/renegotiation-info.js'
 import { extendedMasterSecret, sessionTicketAck } from './extensions/simple.js'
 import { expectChangeCipherSpec, expectMessage, type Step } from './flow.js'
@@ -93,6 +95,9 @@ class ClientHandshakeState12 extends HandshakeState {
     if (formats !== undefined && !formats.includes(0)) throw new TlsError('illegal_parameter', 'the server does not accept uncompressed points')
     this.alpnProtocol = readExtension(extensions, alpnSelected)
     checkSelectedAlpn(this.offer.alpn, this.alpnProtocol)
+    // RFC 8449 4: both limits bind the records protected after the ChangeCipherSpecs.
+    const limits = negotiateRecordSizeLimits(extensions, this.config.recordSizeLimit, TLS12)
+    if (limits) this.session.setRecordSizeLimits(limits)
     this.transcript.setHash(this.suite.hash)
     this.transcript.update(serverHelloRaw)
   }
@@ -137,11 +142,8 @@ class ClientHandshakeState12 extends HandshakeState {
     const { provider } = this.config
     let chosen: ChosenCertificate | undefined
     if (this.certificateRequest) {
-      try {
-        chosen = chooseCertificate(this.config, this.certificateRequest.schemes, TLS12)
-      } catch {
-        chosen = undefined // RFC 5246 7.4.6: no suitable certificate → an empty Certificate
-      }
+      // RFC 5246 7.4.6: no suitable certificate → an empty Certificate.
+      chosen = yield* chooseClientCertificate(this.config, this.certificateRequest.schemes, TLS12, false)
       this.sendAndHash(encodeCertificateTls12({ certificateList: chosen ? [...chosen.certified.chain] : [] }))
     }
     const share: KeyShare = yield* settle(provider.generateKeyShare(this.group))

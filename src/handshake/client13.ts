@@ -5,7 +5,8 @@ import { checkSelectedAlpn, checkSelectedGroup } from '../policy/decisions.js'
 import { TLS13 } from '../policy/defaults.js'
 import { constantTimeEqual } from '../bytes.js'
 import { settle } from '../pending.js'
-import { certificateVerifyContent, checkPeerSignature, chooseCertificate, type ChosenCertificate, signWith, verifyPeerCertificates } from './authentication.js'
+import { certificateVerifyContent, checkPeerSignature, verifyPeerCertificates } from './authentication.js'
+import { type CertificateRequested13, clientCertificateMessages13 } from './client-certificate.js'
 import type { ClientOffer } from './client-hello.js'
 import { Established13 } from './established13.js'
 import { HandshakeState } from './handshake-state.js'
@@ -13,28 +14,23 @@ import { alpnSelected } from './extensions/alpn.js'
 import { readExtension, requireExtension } from './extensions/extension.js'
 import { checkOfferedExtensions } from './extensions/placement.js'
 import { keyShareServerHello } from './extensions/key-share.js'
+import { negotiateRecordSizeLimits } from './extensions/record-size-limit.js'
 import { signatureAlgorithms } from './extensions/signature-algorithms.js'
 import { expectMessage, type Step } from './flow.js'
 import { logSecret } from './key-log.js'
 import { KeySchedule13 } from './key-schedule.js'
-import { decodeCertificate, encodeCertificate } from './messages/certificate.js'
+import { decodeCertificate } from './messages/certificate.js'
 import { decodeCertificateRequest } from './messages/certificate-request.js'
-import { decodeCertificateVerify, encodeCertificateVerify } from './messages/certificate-verify.js'
+import { decodeCertificateVerify } from './messages/certificate-verify.js'
 import { decodeEncryptedExtensions } from './messages/encrypted-extensions.js'
 import type { ReceivedServerHello } from './messages/server-hello.js'
 import { selectedTicket } from './psk.js'
-import { HandshakeType, namedGroupName, providerGroupName } from './registry.js'
+import { ExtensionType, HandshakeType, namedGroupName, providerGroupName } from './registry.js'
 import type { CachedTicket } from './session.js'
 import type { HandshakeSession } from './session.js'
 import { cipherSuiteByCode, isTls13Suite, type Tls13CipherSuite } from '../policy/suites.js'
 import { checkPeerFinished, finishedMessage, protectionFor } from './traffic13.js'
 import type { Transcript } from './transcript.js'
-
-/** The server asked for a client certificate (RFC 8446 4.3.2). */
-interface CertificateRequested {
-  readonly context: Uint8Array
-  readonly schemes: readonly number[]
-}
 
 class ClientHandshakeState13 extends HandshakeState {
   private readonly suite: Tls13CipherSuite
@@ -45,7 +41,7 @@ class ClientHandshakeState13 extends HandshakeState {
   private serverHandshakeSecret: Uint8Array = new Uint8Array(0)
   private group: NamedGroupName = 'x25519'
   private alpnProtocol: string | undefined
-  private certificateRequest: CertificateRequested | undefined
+  private certificateRequest: CertificateRequested13 | undefined
 
   constructor(
     session: HandshakeSession,
@@ -107,6 +103,9 @@ class ClientHandshakeState13 extends HandshakeState {
     checkOfferedExtensions(extensions, this.offer.extensionTypes, 'encrypted_extensions')
     this.alpnProtocol = readExtension(extensions, alpnSelected)
     checkSelectedAlpn(this.offer.alpn, this.alpnProtocol)
+    // RFC 8449 4: the server's limit binds our first protected record (our Finished flight); ours, its records after this one.
+    const limits = negotiateRecordSizeLimits(extensions, this.config.recordSizeLimit, TLS13)
+    if (limits) this.session.setRecordSizeLimits(limits)
     this.transcript.update(message.raw)
   }
 
@@ -116,7 +115,7 @@ class ClientHandshakeState13 extends HandshakeState {
       const request = decodeCertificateRequest(message.body)
       if (request.certificateRequestContext.length !== 0) throw new TlsError('illegal_parameter', 'CertificateRequest in the handshake has a non-empty context')
       const schemes = requireExtension(request.extensions, signatureAlgorithms, 'CertificateRequest')
-      this.certificateRequest = { context: request.certificateRequestContext, schemes }
+      this.certificateRequest = { context: request.certificateRequestContext, schemes, postHandshake: false }
       this.transcript.update(message.raw)
       message = yield* expectMessage(HandshakeType.certificate)
     }
@@ -168,6 +167,7 @@ class ClientHandshakeState13 extends HandshakeState {
         serverApplicationSecret,
         exporterMasterSecret,
         resumptionMasterSecret,
+        handshakeTranscript: this.offer.extensionTypes.has(ExtensionType.post_handshake_auth) ? this.transcript : undefined,
         info: this.connectionInfo({
           version: 'TLSv1.3',
           cipherSuite: this.suite.name,
@@ -182,22 +182,8 @@ class ClientHandshakeState13 extends HandshakeState {
   }
 
   /** Our Certificate (empty when we have none that fits) and, with a certificate, CertificateVerify. */
-  private *sendClientCertificate(request: CertificateRequested): Step {
-    let chosen: ChosenCertificate | undefined
-    try {
-      chosen = chooseCertificate(this.config, request.schemes, TLS13)
-    } catch {
-      chosen = undefined // RFC 8446 4.4.2: no suitable certificate → an empty Certificate message
-    }
-    const certificate = encodeCertificate({
-      certificateRequestContext: request.context,
-      certificateList: (chosen?.certified.chain ?? []).map((certData) => ({ certData, extensions: [] })),
-    })
-    this.sendAndHash(certificate)
-    if (!chosen) return
-    const content = certificateVerifyContent('client', this.transcript.hash())
-    const signature = yield* settle(signWith(this.config, chosen, content))
-    this.sendAndHash(encodeCertificateVerify({ algorithm: chosen.scheme, signature }))
+  private *sendClientCertificate(request: CertificateRequested13): Step {
+    for (const message of yield* clientCertificateMessages13(this.config, this.transcript, request)) this.session.sendHandshake(message)
   }
 }
 

@@ -7,7 +7,7 @@ import { HANDSHAKE_HEADER_LENGTH, HandshakeReassembler } from '../record/handsha
 import type { RecordProtection } from '../record/protection.js'
 import { RecordLayer } from '../record/record-layer.js'
 import { type BytesLike, concat, concatAll, toBytes } from '../bytes.js'
-import { isPending } from '../pending.js'
+import { isPending, type Waiting } from '../pending.js'
 import { clientHandshake } from './client.js'
 import type { HandshakeMessageIn, Step, StepResult } from './flow.js'
 import { maxHandshakeBodySize } from './messages/limits.js'
@@ -223,6 +223,27 @@ export class Connection {
     this.guard(() => established.updateKeys(requestPeerUpdate))
   }
 
+  /**
+   * TLS 1.3 server: asks the client for its certificate after the handshake (RFC 8446 4.6.2), which only a client that
+   * offered post_handshake_auth allows, and only with a verifier (verifyMode 'optional' or 'required'). One request at a
+   * time. Resolves with the new `info` (peerCertificates, peerVerified, signatureScheme of the answer) once the client's
+   * Certificate, CertificateVerify and Finished are checked; under 'required' an empty answer ends the connection with
+   * certificate_required. Rejects with the TlsError that ends the connection first, or when the client closes before
+   * answering. A misuse throws at once and leaves the connection as it was.
+   */
+  requestClientCertificate(): Promise<ConnectionInfo> {
+    if (this.failure) throw this.failure
+    if (this.role !== 'server') throw new TlsError('internal_error', 'requestClientCertificate() is for servers', 'ERR_TLS_NOT_SERVER')
+    if (!this.established) throw new TlsError('internal_error', 'requestClientCertificate() before the handshake completed', 'ERR_TLS_NOT_READY')
+    if (this.sentCloseNotify) throw new TlsError('internal_error', 'requestClientCertificate() after close()', 'ERR_TLS_WRITE_AFTER_CLOSE')
+    if (this.receivedCloseNotify) throw new TlsError('internal_error', 'the client has closed: it can no longer answer', 'ERR_TLS_PEER_CLOSED')
+    if (!this.established.requestClientCertificate)
+      throw new TlsError('internal_error', 'post-handshake authentication exists only in TLS 1.3', 'ERR_TLS_POST_HANDSHAKE_AUTH_TLS12')
+    const authenticated = this.established.requestClientCertificate()
+    this.guard(() => this.sendFlight())
+    return authenticated
+  }
+
   /** Keying material exporter: RFC 8446 section 7.5 for TLS 1.3, RFC 5705 for TLS 1.2. */
   exportKeyingMaterial(label: string, context: Uint8Array | undefined, length: number): Uint8Array {
     if (this.failure) throw this.failure
@@ -271,8 +292,9 @@ export class Connection {
   private handleRecord(type: number, fragment: Uint8Array): void {
     switch (type) {
       case ContentType.handshake:
-        // After the handshake, KeyUpdate, NewSessionTicket and refused renegotiations cost us work each: bounded.
-        if (!this.handshake) this.countNonData('post-handshake record')
+        // After the handshake, KeyUpdate, NewSessionTicket and refused renegotiations cost us work each: bounded (a
+        // record that continues a message is bounded by the message size, and small record_size_limits make many).
+        if (!this.handshake && !this.reassembler.hasPending) this.countNonData('post-handshake record')
         this.messagesInRecord = 0
         // The messages are taken out by processInput, one at a time (a message may wait on the provider).
         this.reassembler.push(fragment)
@@ -293,13 +315,30 @@ export class Connection {
   /** RFC 8446 5.1: a handshake message's fragments must not be interleaved with records of another type. */
   private refuseInsideHandshakeMessage(what: string): void {
     if (this.reassembler.hasPending) throw new TlsError('unexpected_message', `${what} between the fragments of a handshake message`)
+    // RFC 8446 4.6.2: the messages of a post-handshake authentication appear consecutively.
+    if (this.established?.peerMidFlight) throw new TlsError('unexpected_message', `${what} inside the client's answer to our CertificateRequest`)
   }
 
   private handleHandshakeMessage(message: HandshakeMessageIn): void {
     this.config.onHandshakeMessage?.('received', handshakeTypeName(message.msgType), message.body.length)
     if (this.handshake) this.follow(this.handshake.next(message))
-    else this.established!.handlePostHandshake(message)
+    else this.followPostHandshake(this.established!.handlePostHandshake(message))
     this.sendFlight()
+  }
+
+  /** Runs a post-handshake step (answering or checking a post-handshake authentication), if the message made one. */
+  private followPostHandshake(step: Waiting<void> | void): void {
+    if (step) this.continuePostHandshake(step, step.next())
+  }
+
+  /** Done, or waiting on a provider operation that resumes the step with its result (or its error). */
+  private continuePostHandshake(step: Waiting<void>, result: IteratorResult<PromiseLike<unknown>, void>): void {
+    if (result.done) return
+    this.waitFor(
+      result.value,
+      (value) => this.continuePostHandshake(step, step.next(value)),
+      (error) => this.continuePostHandshake(step, step.throw(error)),
+    )
   }
 
   /** Puts the messages written so far into records under the current write keys. */
@@ -336,6 +375,7 @@ export class Connection {
       // A handshake the peer closes will never complete: end it rather than wait forever.
       if (!this.established) throw new TlsAlertReceivedError(AlertDescription.close_notify)
       this.receivedCloseNotify = true
+      this.established.abandon?.(new TlsAlertReceivedError(AlertDescription.close_notify))
       return
     }
     this.countNonData('warning alert')
@@ -437,6 +477,7 @@ export class Connection {
         cause instanceof TlsError ? cause : new TlsError('internal_error', `internal error: ${cause instanceof Error ? cause.message : String(cause)}`)
       if (!(cause instanceof TlsError) && cause instanceof Error) error.cause = cause
       this.failure = error
+      this.established?.abandon?.(error)
       this.handshake = undefined
       this.inFlight = undefined
       this.flight.length = 0
@@ -483,6 +524,7 @@ export class Connection {
         this.sendFlight()
         this.records.setWriteProtection(protection)
       },
+      setRecordSizeLimits: (limits) => this.records.setRecordSizeLimits(limits),
       complete: (established) => {
         this.sendFlight()
         this.established = established

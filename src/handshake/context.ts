@@ -3,8 +3,10 @@ import { importPrivateKey, rsaPssKeyParameters } from '../crypto/keys.js'
 import { nobleProvider } from '../crypto/noble.js'
 import { pemDecode } from '../crypto/pem.js'
 import type { CryptoProvider, PrivateKey } from '../crypto/provider.js'
+import { type MaybePromise, whenSettled } from '../pending.js'
 import { TlsConfigError, TlsError } from '../errors.js'
 import { buildPolicy, formatPolicy, type PolicyOptions, type TlsPolicy } from '../policy/policy.js'
+import { MAX_TLS13_INNER_PLAINTEXT, MIN_RECORD_SIZE_LIMIT } from '../record/content.js'
 import { TrustStore } from '../x509/trust-store.js'
 import { insecureNoVerification, type PeerCertificateVerifier, webPkiVerifier } from '../x509/verifier.js'
 import { Connection } from './connection.js'
@@ -12,7 +14,7 @@ import { checkHostName, isIpLiteral, normalizeHostName } from './extensions/serv
 import { SessionCache } from './session-cache.js'
 import { TicketSealer } from './tickets.js'
 import { decodeSession } from './session-export.js'
-import type { CertifiedKey, HandshakeConfig, MessageDirection } from './session.js'
+import type { CertifiedKey, ClientCertificateRequest, HandshakeConfig, MessageDirection } from './session.js'
 
 /** Python's two purposes: SERVER_AUTH makes a client context, CLIENT_AUTH a server context. */
 export type Purpose = 'server-auth' | 'client-auth'
@@ -56,6 +58,32 @@ export interface ContextOptions extends PolicyOptions {
   sessionTickets?: boolean
   /** Called for every handshake message each connection of this context sends or receives (traces, tests). */
   onHandshakeMessage?: HandshakeMessageObserver
+  /**
+   * record_size_limit (RFC 8449): the most plaintext per protected record we accept, 64 to 2^14 + 1 (as TLS 1.3 counts
+   * it, its content type included; TLS 1.2 takes at most 2^14). Peers that implement the extension then send records
+   * no larger, and one that sends a larger record gets record_overflow. Unset, we announce the protocol's maximum,
+   * which limits nothing. Either way the peer's own limit is honoured in what we send.
+   */
+  recordSizeLimit?: number
+  /**
+   * Client: chooses the certificate to present whenever a server asks for one (in the handshake, or after it in
+   * TLS 1.3), instead of `cert`/`key`/`certificates`, with which it cannot be combined. Return undefined to present
+   * none (an empty Certificate); a throw or rejection ends the connection. With it, or with a certificate, the client
+   * offers post_handshake_auth in TLS 1.3.
+   */
+  clientCertificate?: (request: ClientCertificateRequest) => MaybePromise<ClientCertificate | undefined>
+  /**
+   * Server: TLS 1.3 clients that offer post_handshake_auth are not asked for a certificate during the handshake; ask
+   * with `connection.requestClientCertificate()` when needed (info.peerVerified stays false until then). Other clients
+   * are asked during the handshake as `verifyMode` says. Needs verifyMode 'optional' or 'required'.
+   */
+  postHandshakeAuth?: boolean
+}
+
+/** A certificate chain and its key, as `clientCertificate` returns it (the shapes `cert` and `key` take). */
+export interface ClientCertificate {
+  cert: CertificateSource
+  key: Bytes | PrivateKey
 }
 
 /** What a handshake observer gets for each message: which way it went, its type name, its body length. */
@@ -128,9 +156,20 @@ export const CONTEXT_OPTION_NAMES = [
   'keyLog',
   'sessionTickets',
   'onHandshakeMessage',
+  'recordSizeLimit',
+  'clientCertificate',
+  'postHandshakeAuth',
 ] as const satisfies readonly (keyof ContextOptions)[]
 
 const knownOptions = new Set<string>(CONTEXT_OPTION_NAMES)
+
+/** The configured record_size_limit, checked against RFC 8449's bounds. */
+function recordSizeLimitFrom(limit: unknown): number | undefined {
+  if (limit === undefined) return undefined
+  if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < MIN_RECORD_SIZE_LIMIT || limit > MAX_TLS13_INNER_PLAINTEXT)
+    throw new TlsConfigError('recordSizeLimit', `must be an integer from ${MIN_RECORD_SIZE_LIMIT} to ${MAX_TLS13_INNER_PLAINTEXT} (2^14 + 1), got ${String(limit)}`)
+  return limit
+}
 
 function certificatesFrom(option: string, source: CertificateSource): Uint8Array[] {
   const items = Array.isArray(source) ? (source as readonly Bytes[]) : [source as Bytes]
@@ -173,6 +212,35 @@ function certifiedKeys(options: ContextOptions): CertifiedKey[] {
   return out
 }
 
+/** The client's `clientCertificate` callback, its answers parsed as `cert` and `key` are. */
+function clientCertificateFinder(role: 'client' | 'server', options: ContextOptions, hasCertificates: boolean): HandshakeConfig['clientCertificate'] {
+  const find = options.clientCertificate
+  if (find === undefined) return undefined
+  if (typeof find !== 'function') throw new TlsConfigError('clientCertificate', 'must be a function')
+  if (role !== 'client') throw new TlsConfigError('clientCertificate', "is for client ('server-auth') contexts")
+  if (hasCertificates) throw new TlsConfigError('clientCertificate', 'cannot be combined with cert/key or certificates')
+  return (request) => whenSettled(find(request), (found) => found && certifiedKeyFrom(found))
+}
+
+/** A certificate the callback returned; a malformed one ends the handshake (it is not a configuration error any more). */
+function certifiedKeyFrom(found: ClientCertificate): CertifiedKey {
+  try {
+    return { chain: certificatesFrom('clientCertificate().cert', found.cert), key: privateKeyFrom('clientCertificate().key', found.key) }
+  } catch (error) {
+    throw new TlsError('internal_error', `clientCertificate() returned an unusable certificate: ${error instanceof Error ? error.message : String(error)}`, 'ERR_TLS_CLIENT_CERTIFICATE')
+  }
+}
+
+function postHandshakeAuthFrom(postHandshakeAuth: unknown, policy: TlsPolicy): boolean {
+  if (postHandshakeAuth === undefined) return false
+  if (typeof postHandshakeAuth !== 'boolean') throw new TlsConfigError('postHandshakeAuth', `must be a boolean, got ${typeof postHandshakeAuth}`)
+  if (policy.role !== 'server')
+    throw new TlsConfigError('postHandshakeAuth', "is for server ('client-auth') contexts; a client offers post_handshake_auth when it has a certificate or clientCertificate")
+  if (postHandshakeAuth && policy.verifyMode === 'none')
+    throw new TlsConfigError('postHandshakeAuth', "needs verifyMode 'optional' or 'required' (and the client CAs in 'ca')")
+  return postHandshakeAuth
+}
+
 function trustStoreFrom(ca: ContextOptions['ca']): TrustStore | undefined {
   if (ca === undefined) return undefined
   if (ca instanceof TrustStore) return ca
@@ -197,6 +265,9 @@ export class TlsContext {
   readonly sessionTickets: boolean
   private readonly sessionCache: SessionCache | undefined
   private readonly ticketSealer: TicketSealer | undefined
+  private readonly recordSizeLimit: number | undefined
+  private readonly clientCertificate: HandshakeConfig['clientCertificate']
+  private readonly postHandshakeAuth: boolean
 
   constructor(purpose: Purpose, options: ContextOptions, defaultRoots?: () => TrustStore) {
     if (purpose !== 'server-auth' && purpose !== 'client-auth')
@@ -217,12 +288,15 @@ export class TlsContext {
     this.sessionTickets = options.sessionTickets ?? false
     this.sessionCache = options.sessionTickets && role === 'client' ? new SessionCache() : undefined
     this.ticketSealer = options.sessionTickets && role === 'server' ? new TicketSealer(this.provider) : undefined
+    this.recordSizeLimit = recordSizeLimitFrom(options.recordSizeLimit)
     const given = trustStoreFrom(options.ca)
     const verifies = role === 'client' && options.verifyMode !== 'none' && !options.verifier
     const caSource = given ? 'given' : verifies ? 'default-roots' : 'none'
     this.policy = buildPolicy(role, options, caSource, this.provider.hasHardwareAes)
     this.certificates = certifiedKeys(options)
     if (role === 'server' && this.certificates.length === 0) throw new TlsConfigError('cert', 'a server context needs a certificate and key')
+    this.clientCertificate = clientCertificateFinder(role, options, this.certificates.length > 0)
+    this.postHandshakeAuth = postHandshakeAuthFrom(options.postHandshakeAuth, this.policy)
     this.verifier = this.makeVerifier(options, given, defaultRoots)
     Object.freeze(this)
   }
@@ -261,6 +335,9 @@ export class TlsContext {
       sessionCache: this.sessionCache,
       ticketSealer: this.ticketSealer,
       onHandshakeMessage: both(this.onHandshakeMessage, extras.onHandshakeMessage),
+      recordSizeLimit: this.recordSizeLimit,
+      clientCertificate: this.clientCertificate,
+      postHandshakeAuth: this.postHandshakeAuth,
     }
   }
 

@@ -11,6 +11,7 @@ import { logSecret } from './key-log.js'
 import { alpnProtocols, alpnSelected } from './extensions/alpn.js'
 import { ecPointFormats } from './extensions/ec-point-formats.js'
 import { encodeExtension, type Extension, hasExtension, readExtension } from './extensions/extension.js'
+import { negotiateRecordSizeLimits, recordSizeLimit } from './extensions/record-size-limit.js'
 import { renegotiationInfo } from './extensions/renegotiation-info.js'
 import { requestedServerName, serverNameAck } from './extensions/server-name.js'
 import { signatureAlgorithms } from './extensions/signature-algorithms.js'
@@ -195,6 +196,12 @@ class ServerHandshakeState12 extends HandshakeState {
     if (hasExtension(hello.extensions, ExtensionType.ec_point_formats)) extensions.push(encodeExtension(ecPointFormats, [0]))
     if (parameters.serverName !== undefined && !resumption) extensions.push(encodeExtension(serverNameAck, true))
     if (parameters.alpnProtocol !== undefined) extensions.push(encodeExtension(alpnSelected, parameters.alpnProtocol))
+    // RFC 8449 4: both limits bind the records protected after the ChangeCipherSpecs.
+    const limits = negotiateRecordSizeLimits(hello.extensions, this.config.recordSizeLimit, TLS12)
+    if (limits) {
+      extensions.push(encodeExtension(recordSizeLimit, limits.receive))
+      this.session.setRecordSizeLimits(limits)
+    }
     if (parameters.sendsTicket) extensions.push(encodeExtension(sessionTicketAck, true))
     const legacySessionIdEcho = resumption ? hello.legacySessionId : new Uint8Array(0)
     this.sendAndHash(encodeServerHello({ legacyVersion: TLS12, random: parameters.serverRandom, legacySessionIdEcho, cipherSuite: parameters.suite.code, extensions }))

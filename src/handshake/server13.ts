@@ -13,6 +13,7 @@ import { alpnProtocols, alpnSelected } from './extensions/alpn.js'
 import { encodeExtension, type Extension, hasExtension, readExtension, requireExtension } from './extensions/extension.js'
 import { keyShareClientHello, type KeyShareEntry, keyShareHelloRetryRequest, keyShareServerHello } from './extensions/key-share.js'
 import { preSharedKeyServerHello } from './extensions/pre-shared-key.js'
+import { negotiateRecordSizeLimits, recordSizeLimit } from './extensions/record-size-limit.js'
 import { requestedServerName, serverNameAck } from './extensions/server-name.js'
 import { signatureAlgorithms } from './extensions/signature-algorithms.js'
 import { supportedGroups } from './extensions/supported-groups.js'
@@ -215,8 +216,14 @@ class ServerHandshakeState13 extends HandshakeState {
     const extensions: Extension[] = []
     if (parameters.serverName !== undefined) extensions.push(encodeExtension(serverNameAck, true))
     if (parameters.alpnProtocol !== undefined) extensions.push(encodeExtension(alpnSelected, parameters.alpnProtocol))
+    // RFC 8449 4: the client's limit binds every record from this EncryptedExtensions on, ours its first protected record.
+    const limits = negotiateRecordSizeLimits(this.hello.extensions, this.config.recordSizeLimit, TLS13)
+    if (limits) {
+      extensions.push(encodeExtension(recordSizeLimit, limits.receive))
+      this.session.setRecordSizeLimits(limits)
+    }
     this.sendAndHash(encodeEncryptedExtensions({ extensions }))
-    if (this.config.policy.verifyMode !== 'none' && !this.resumption) {
+    if (this.config.policy.verifyMode !== 'none' && !this.resumption && !this.defersClientAuthentication()) {
       this.requestedClientCertificate = true
       this.sendAndHash(
         encodeCertificateRequest({
@@ -225,6 +232,11 @@ class ServerHandshakeState13 extends HandshakeState {
         }),
       )
     }
+  }
+
+  /** RFC 8446 4.6.2: with postHandshakeAuth, a client that offered post_handshake_auth is asked after the handshake instead. */
+  private defersClientAuthentication(): boolean {
+    return this.config.postHandshakeAuth === true && hasExtension(this.hello.extensions, ExtensionType.post_handshake_auth)
   }
 
   private *sendServerCertificate(parameters: Parameters13): Step {
@@ -302,6 +314,7 @@ class ServerHandshakeState13 extends HandshakeState {
         serverApplicationSecret: secrets.server,
         exporterMasterSecret: secrets.exporter,
         resumptionMasterSecret,
+        handshakeTranscript: hasExtension(this.hello.extensions, ExtensionType.post_handshake_auth) ? this.transcript : undefined,
         info,
       }),
     )

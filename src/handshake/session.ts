@@ -1,10 +1,12 @@
 // What a handshake state machine sees of its connection: configuration, a way to send, key switches, completion.
 import type { CryptoProvider, NamedGroupName, PrivateKey } from '../crypto/provider.js'
-import type { CertificateVerificationError } from '../errors.js'
+import type { CertificateVerificationError, TlsError } from '../errors.js'
+import type { MaybePromise, Waiting } from '../pending.js'
 import type { TlsVersion } from '../policy/defaults.js'
 import type { TlsPolicy } from '../policy/policy.js'
 import type { RecordProtection } from '../record/protection.js'
 import type { PeerCertificateVerifier } from '../x509/verifier.js'
+import type { RecordSizeLimits } from './extensions/record-size-limit.js'
 import type { HandshakeMessageIn } from './flow.js'
 import type { SessionCache } from './session-cache.js'
 import type { TicketSealer } from './tickets.js'
@@ -49,6 +51,17 @@ export interface CachedTicket extends StoredTicket {
   readonly peerNotAfter: Date | undefined
 }
 
+/** What a client is told when a server asks for its certificate. */
+export interface ClientCertificateRequest {
+  /** True for a request after the handshake (TLS 1.3 post-handshake authentication, RFC 8446 4.6.2). */
+  readonly postHandshake: boolean
+  readonly version: 'TLSv1.3' | 'TLSv1.2'
+  /** The signature schemes the server accepts, by their RFC names (e.g. `ecdsa_secp256r1_sha256`). */
+  readonly signatureSchemes: readonly string[]
+  /** The server name this client connected to. */
+  readonly serverName: string | undefined
+}
+
 /** Which way a handshake message went, for `onHandshakeMessage`. */
 export type MessageDirection = 'sent' | 'received'
 
@@ -75,6 +88,15 @@ export interface HandshakeConfig {
   readonly selectConfig?: (serverName: string) => HandshakeConfig | undefined
   /** Observes every handshake message sent or received: its type name and body length (for traces). */
   readonly onHandshakeMessage?: (direction: MessageDirection, type: string, length: number) => void
+  /** The record_size_limit we announce (RFC 8449), 64..2^14 + 1; undefined announces the protocol's maximum. */
+  readonly recordSizeLimit?: number
+  /** Client: finds the certificate to present when a server asks (instead of `certificates`); undefined sends none. */
+  readonly clientCertificate?: (request: ClientCertificateRequest) => MaybePromise<CertifiedKey | undefined>
+  /**
+   * Server: a TLS 1.3 client that offered post_handshake_auth is not asked for its certificate in the handshake;
+   * `requestClientCertificate()` asks after it. Other clients are asked in the handshake as the policy says.
+   */
+  readonly postHandshakeAuth?: boolean
 }
 
 /** What is known about an established connection (`conn.info`). */
@@ -110,8 +132,20 @@ export interface ConnectionInfo {
 /** Version-specific behaviour after the handshake: post-handshake messages, key updates, exporters. */
 export interface Established {
   readonly info: ConnectionInfo
-  /** A handshake message after completion (NewSessionTicket, KeyUpdate, HelloRequest…). */
-  handlePostHandshake(message: HandshakeMessageIn): void
+  /**
+   * A handshake message after completion (NewSessionTicket, KeyUpdate, HelloRequest, post-handshake authentication…);
+   * a step when handling it may wait on the provider.
+   */
+  handlePostHandshake(message: HandshakeMessageIn): Waiting<void> | void
+  /**
+   * TLS 1.3 server: sends a CertificateRequest (RFC 8446 4.6.2). Resolves with the new `info` once the client's
+   * answer is verified; a misuse throws before anything is sent.
+   */
+  requestClientCertificate?(): Promise<ConnectionInfo>
+  /** The peer is between the messages of one post-handshake answer: records of other types are refused meanwhile. */
+  readonly peerMidFlight?: boolean
+  /** The connection ended (or the peer closed): whatever waits on the peer is rejected with `error`. */
+  abandon?(error: TlsError): void
   /** Sends a KeyUpdate (TLS 1.3); TLS 1.2 throws. */
   updateKeys(requestPeerUpdate: boolean): void
   /** RFC 8446 7.5 / RFC 5705 keying material exporter. */
@@ -138,6 +172,8 @@ export interface HandshakeSession {
   /** Switches read keys; refused (unexpected_message) if a partial handshake message is buffered. */
   setReadProtection(protection: RecordProtection): void
   setWriteProtection(protection: RecordProtection): void
+  /** Both sides sent record_size_limit: the limits apply to protected records, from the current keys' next record on. */
+  setRecordSizeLimits(limits: RecordSizeLimits): void
   /** We sent close_notify: nothing more may be written (not even an answer to a KeyUpdate). */
   readonly writeClosed: boolean
   /** The handshake is done: application data may flow. */

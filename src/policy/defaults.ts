@@ -69,4 +69,6 @@ export const LIMITS = {
    * Message sizes and counts inside messages are bounded in src/handshake/messages/limits.ts.
    */
   maxConsecutiveNonData: 32,
+  /** Post-handshake CertificateRequests a client answers per connection (each costs a signature); one more is unexpected_message. */
+  maxPostHandshakeCertificateRequests: 32,
 }

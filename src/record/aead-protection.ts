@@ -2,7 +2,7 @@
 import type { AeadKey, AeadName, CryptoProvider } from '../crypto/provider.js'
 import { TlsError } from '../errors.js'
 import { isPending, type MaybePromise } from '../pending.js'
-import type { ContentType } from './content.js'
+import { type ContentType, MIN_RECORD_SIZE_LIMIT } from './content.js'
 import type { OpenedRecord, RecordProtection } from './protection.js'
 import { SequenceNumber } from './sequence.js'
 
@@ -21,23 +21,75 @@ export interface AeadProtectionOptions {
   initialSequence?: bigint
 }
 
+/** A version's record sizes, in the terms of RFC 8449 4. */
+export interface RecordSizes {
+  /** The protocol's plaintext maximum: 2^14 + 1 for TLSInnerPlaintext (TLS 1.3), 2^14 for the fragment (TLS 1.2). */
+  readonly plaintext: number
+  /** The protocol's TLSCiphertext.length maximum: 2^14 + 256 (TLS 1.3), 2^14 + 2048 (TLS 1.2). */
+  readonly fragment: number
+  /** What protection adds to the plaintext: the tag, and TLS 1.2 AES-GCM's explicit nonce. */
+  readonly expansion: number
+  /** Plaintext bytes that are not content: the TLS 1.3 content type. */
+  readonly contentOverhead: number
+}
+
 /** The common half of the TLS 1.2 and TLS 1.3 AEAD protections. */
 export abstract class AeadProtection implements RecordProtection {
-  abstract readonly maxFragmentLength: number
   readonly aeadName: AeadName
   readonly confidentialityLimit: number
   protected readonly key: AeadKey
   protected readonly sequence: SequenceNumber
   /** The per-record nonce, rewritten in place for each record. */
   protected readonly nonce: Uint8Array
+  /**
+   * The most plaintext per record as RFC 8449 counts it (TLSInnerPlaintext in TLS 1.3, the fragment in TLS 1.2):
+   * the protocol's own limit until `limitRecordSize` lowers it.
+   */
+  protected plaintextLimit: number
+  /** Whether a record_size_limit is in force. */
+  private limited = false
 
-  constructor(provider: CryptoProvider, aeadName: AeadName, key: Uint8Array, options: AeadProtectionOptions = {}) {
+  protected constructor(
+    provider: CryptoProvider,
+    aeadName: AeadName,
+    key: Uint8Array,
+    options: AeadProtectionOptions,
+    private readonly sizes: RecordSizes,
+  ) {
     const aead = provider.aead(aeadName)
     this.aeadName = aeadName
     this.key = aead.importKey(key)
     this.confidentialityLimit = aeadConfidentialityLimit(aeadName)
     this.sequence = new SequenceNumber(options.initialSequence)
     this.nonce = new Uint8Array(aead.nonceLength)
+    this.plaintextLimit = sizes.plaintext
+  }
+
+  limitRecordSize(limit: number): void {
+    if (!Number.isInteger(limit) || limit < MIN_RECORD_SIZE_LIMIT) throw new TlsError('internal_error', `record_size_limit ${limit} is not an integer of at least 64`)
+    this.plaintextLimit = Math.min(limit, this.sizes.plaintext)
+    this.limited = true
+  }
+
+  /** The protocol's ciphertext limit, or under a record_size_limit exactly what a record at that limit takes. */
+  get maxFragmentLength(): number {
+    return this.limited ? this.plaintextLimit + this.sizes.expansion : this.sizes.fragment
+  }
+
+  get maxContentLength(): number {
+    return this.plaintextLimit - this.sizes.contentOverhead
+  }
+
+  /** record_overflow for a record whose plaintext (the fragment less the expansion) would exceed the limit in force. */
+  protected checkPlaintextLength(fragment: Uint8Array): void {
+    if (fragment.length > this.sizes.fragment)
+      throw new TlsError('record_overflow', `TLSCiphertext of ${fragment.length} bytes exceeds ${this.sizes.fragment}`)
+    // An AEAD's plaintext is exactly its ciphertext less the expansion: refuse an oversized one before decrypting it.
+    const plaintext = fragment.length - this.sizes.expansion
+    if (plaintext > this.plaintextLimit) {
+      const limit = this.limited ? 'our record_size_limit' : 'the protocol limit'
+      throw new TlsError('record_overflow', `record would decrypt to ${plaintext} bytes, over ${limit} of ${this.plaintextLimit}`)
+    }
   }
 
   get recordsProtected(): number {

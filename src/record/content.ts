@@ -57,6 +57,9 @@ export const MAX_PLAINTEXT = 2 ** 14
 /** TLSInnerPlaintext: content + content type + padding must not exceed 2^14 + 1 (RFC 8446 5.4). */
 export const MAX_TLS13_INNER_PLAINTEXT = MAX_PLAINTEXT + 1
 
+/** The smallest record_size_limit an endpoint may announce (RFC 8449 4). */
+export const MIN_RECORD_SIZE_LIMIT = 64
+
 /** TLSCiphertext.length in TLS 1.3 (RFC 8446 5.2). */
 export const MAX_TLS13_CIPHERTEXT = MAX_PLAINTEXT + 256
 

@@ -1,7 +1,7 @@
 // The RecordProtection interface (one direction, one key) and the null protection of epoch 0.
 import { TlsError } from '../errors.js'
 import type { MaybePromise } from '../pending.js'
-import { ContentType, MAX_PLAINTEXT, RECORD_HEADER_LENGTH, TLS12, writeRecordHeader } from './content.js'
+import { ContentType, MAX_PLAINTEXT, MAX_TLS13_CIPHERTEXT, RECORD_HEADER_LENGTH, TLS12, writeRecordHeader } from './content.js'
 
 /** A record with its protection removed. */
 export interface OpenedRecord {
@@ -16,6 +16,8 @@ export interface OpenedRecord {
 export interface RecordProtection {
   /** The largest fragment (the record's length field) `open` accepts; the deframer enforces it. */
   readonly maxFragmentLength: number
+  /** The most content bytes `seal` takes per record: 2^14, or less under the peer's record_size_limit. */
+  readonly maxContentLength: number
   /** Records sealed or opened with this key so far. */
   readonly recordsProtected: number
   /** RFC 8446 5.5: records after which the key must be updated (Infinity when no limit applies). */
@@ -32,6 +34,12 @@ export interface RecordProtection {
    * (rejected 0-RTT data, RFC 8446 4.2.10). Records are opened one at a time.
    */
   open(type: ContentType, fragment: Uint8Array, header: Uint8Array): MaybePromise<OpenedRecord | undefined>
+  /**
+   * Applies a record_size_limit (RFC 8449 4) to the records this protection seals or opens: their plaintext as the
+   * RFC counts it (TLSInnerPlaintext in TLS 1.3, the fragment in TLS 1.2) stays within `limit`, which is clamped to
+   * the protocol's own limit. Unprotected records are not subject to it: the plaintext protection ignores it.
+   */
+  limitRecordSize(limit: number): void
 }
 
 /**
@@ -53,7 +61,7 @@ export class EarlyDataSkip {
 
 /** The `plaintext` protection of the initial epoch: records carry TLSPlaintext as is (RFC 8446 5.1). */
 export class PlaintextProtection implements RecordProtection {
-  readonly maxFragmentLength = MAX_PLAINTEXT
+  readonly maxContentLength = MAX_PLAINTEXT
   readonly recordsProtected = 0
   readonly confidentialityLimit = Infinity
 
@@ -66,6 +74,11 @@ export class PlaintextProtection implements RecordProtection {
     readonly recordVersion: number = TLS12,
     private readonly earlyData?: EarlyDataSkip,
   ) {}
+
+  /** 2^14; while skipping 0-RTT data, what a TLS 1.3 ciphertext may be (the early records are protected). */
+  get maxFragmentLength(): number {
+    return this.earlyData ? MAX_TLS13_CIPHERTEXT : MAX_PLAINTEXT
+  }
 
   seal(type: ContentType, fragment: Uint8Array): Uint8Array {
     if (type === ContentType.application_data) throw new TlsError('internal_error', 'application data must not be sent before keys are established')
@@ -84,4 +97,7 @@ export class PlaintextProtection implements RecordProtection {
     if (fragment.length > MAX_PLAINTEXT) throw new TlsError('record_overflow', `plaintext record of ${fragment.length} bytes exceeds 2^14`)
     return { type, fragment }
   }
+
+  /** RFC 8449 4: records sent without protection are outside the limit. */
+  limitRecordSize(): void {}
 }

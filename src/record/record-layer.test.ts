@@ -180,3 +180,97 @@ describe('RecordLayer receiving', () => {
     expect(toHex(layer.takeOutgoing())).toBe('15030300020246')
   })
 })
+
+/** The length field of each record in `wire`. */
+function recordLengths(wire: Uint8Array): number[] {
+  const lengths: number[] = []
+  for (let at = 0; at < wire.length; at += 5 + ((wire[at + 3]! << 8) | wire[at + 4]!)) lengths.push((wire[at + 3]! << 8) | wire[at + 4]!)
+  return lengths
+}
+
+const salt = fromHex('01020304')
+const tls12Gcm = () => new Tls12RecordProtection(nobleProvider, 'AES-128-GCM', key.subarray(0, 16), salt)
+
+describe('RecordLayer record_size_limit (RFC 8449)', () => {
+  it('TLS 1.3: the peer limit counts the content type, so 100 carries 99 content bytes per record (116 on the wire)', () => {
+    const layer = new RecordLayer()
+    layer.setWriteProtection(tls13())
+    layer.setRecordSizeLimits({ send: 100 })
+    layer.send(ContentType.application_data, new Uint8Array(250))
+    const wire = layer.takeOutgoing()
+    expect(recordLengths(wire)).toEqual([116, 116, 52 + 1 + 16])
+    const receiver = new RecordLayer()
+    receiver.setReadProtection(tls13())
+    receiver.setRecordSizeLimits({ receive: 100 })
+    receiver.receive(wire)
+    expect(drain(receiver).map((r) => r.fragment.length)).toEqual([99, 99, 52])
+  })
+
+  it('TLS 1.2: the limit is the fragment itself (AES-GCM adds 8 + 16 on the wire)', () => {
+    const layer = new RecordLayer()
+    layer.setWriteProtection(tls12Gcm())
+    layer.setRecordSizeLimits({ send: 100 })
+    layer.send(ContentType.application_data, new Uint8Array(250))
+    expect(recordLengths(layer.takeOutgoing())).toEqual([124, 124, 74])
+  })
+
+  it('refuses a protected record over our limit with record_overflow from its header, before decrypting it', () => {
+    for (const [protection, atLimit] of [
+      [tls13, 100 + 16],
+      [tls12Gcm, 100 + 24],
+    ] as const) {
+      const receiver = new RecordLayer()
+      receiver.setReadProtection(protection())
+      receiver.setRecordSizeLimits({ receive: 100 })
+      // One byte over what a record at the limit takes: refused at the header, whatever the bytes.
+      receiver.receive(plaintextRecord(ContentType.application_data, new Uint8Array(atLimit + 1)).subarray(0, 5))
+      expect(() => now(receiver.nextRecord())).toThrow(tlsError('record_overflow'))
+      // At the limit the AEAD decides (these bytes are not a valid record).
+      const atTheLimit = new RecordLayer()
+      atTheLimit.setReadProtection(protection())
+      atTheLimit.setRecordSizeLimits({ receive: 100 })
+      atTheLimit.receive(plaintextRecord(ContentType.application_data, new Uint8Array(atLimit)))
+      expect(() => now(atTheLimit.nextRecord())).toThrow(tlsError('bad_record_mac'))
+    }
+  })
+
+  it('opens a record the peer sealed over our limit as record_overflow when handed straight to the protection', () => {
+    const sealed = now(tls13().seal(ContentType.application_data, new Uint8Array(100)))
+    const opener = tls13()
+    opener.limitRecordSize(100)
+    expect(() => now(opener.open(ContentType.application_data, sealed.subarray(5), sealed.subarray(0, 5)))).toThrow(tlsError('record_overflow'))
+  })
+
+  it('leaves unprotected records alone and applies the limits to protections installed later', () => {
+    const layer = new RecordLayer()
+    layer.setRecordSizeLimits({ send: 64, receive: 64 })
+    layer.send(ContentType.handshake, new Uint8Array(300))
+    expect(recordLengths(layer.takeOutgoing())).toEqual([300])
+    layer.receive(plaintextRecord(ContentType.handshake, new Uint8Array(300)))
+    expect(now(layer.nextRecord())!.fragment.length).toBe(300)
+    layer.setWriteProtection(tls13())
+    layer.send(ContentType.handshake, new Uint8Array(300))
+    expect(recordLengths(layer.takeOutgoing())).toEqual([64 + 16, 64 + 16, 64 + 16, 64 + 16, 300 - 4 * 63 + 1 + 16])
+    layer.setReadProtection(tls13())
+    layer.receive(plaintextRecord(ContentType.application_data, new Uint8Array(64 + 16 + 1)).subarray(0, 5))
+    expect(() => now(layer.nextRecord())).toThrow(tlsError('record_overflow'))
+  })
+
+  it('keeps TLS 1.3 padding within the limit', () => {
+    const padded = new Tls13RecordProtection(nobleProvider, 'CHACHA20-POLY1305', key, iv, { padding: () => 1000 })
+    padded.limitRecordSize(200)
+    const record = now(padded.seal(ContentType.application_data, new Uint8Array(10)))
+    expect(recordLengths(record)).toEqual([200 + 16])
+  })
+
+  it('clamps a limit over the protocol maximum and refuses one below 64', () => {
+    const generous = tls13()
+    generous.limitRecordSize(65535)
+    expect(generous.maxContentLength).toBe(MAX_PLAINTEXT)
+    const tls12 = tls12Gcm()
+    tls12.limitRecordSize(MAX_PLAINTEXT + 1)
+    expect(tls12.maxContentLength).toBe(MAX_PLAINTEXT)
+    expect(() => tls13().limitRecordSize(63)).toThrow(tlsError('internal_error'))
+    expect(() => tls13().limitRecordSize(100.5)).toThrow(tlsError('internal_error'))
+  })
+})

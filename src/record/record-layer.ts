@@ -33,6 +33,9 @@ export class RecordLayer {
   private slots = 0
   private sealing = 0
   private maxSendFragment = MAX_PLAINTEXT
+  /** record_size_limit (RFC 8449): the peer's, for what we send, and ours, for what we accept; none until negotiated. */
+  private sendLimit: number | undefined
+  private receiveLimit: number | undefined
   private failure: TlsError | undefined
   /** Called when a record sealed asynchronously is ready (or failed: then with its error). */
   onSealed: ((error?: unknown) => void) | undefined
@@ -93,18 +96,33 @@ export class RecordLayer {
 
   /** Installs the protection for records read from now on (its size limit applies to the next header). */
   setReadProtection(protection: RecordProtection): void {
+    if (this.receiveLimit !== undefined) protection.limitRecordSize(this.receiveLimit)
     this.readProtection = protection
     this.deframer.maxFragmentLength = protection.maxFragmentLength
   }
 
   /** Installs the protection for records sent from now on; records already queued keep theirs. */
   setWriteProtection(protection: RecordProtection): void {
+    if (this.sendLimit !== undefined) protection.limitRecordSize(this.sendLimit)
     this.writeProtection = protection
   }
 
   /**
-   * The largest content per sent record, 1 to 2^14: the peer's record_size_limit (RFC 8449 4) as
-   * plaintext bytes, so for TLS 1.3 the caller passes the limit minus one for the content type.
+   * The record_size_limits a handshake negotiated (RFC 8449 4): `send` the peer's (our protected records carry at
+   * most that much plaintext), `receive` ours (a protected record from the peer with more is record_overflow).
+   * They apply to the protections in place (from their next record) and to every protection installed later;
+   * unprotected records are not subject to them.
+   */
+  setRecordSizeLimits(limits: { readonly send?: number; readonly receive?: number }): void {
+    this.sendLimit = limits.send
+    this.receiveLimit = limits.receive
+    if (limits.send !== undefined) this.writeProtection.limitRecordSize(limits.send)
+    if (limits.receive !== undefined) this.setReadProtection(this.readProtection)
+  }
+
+  /**
+   * The largest content per sent record, 1 to 2^14, whatever the protection (the peer's record_size_limit is
+   * `setRecordSizeLimits`' business: it applies to protected records only, and counts the TLS 1.3 content type).
    */
   setMaxSendFragment(bytes: number): void {
     if (!Number.isInteger(bytes) || bytes < 1 || bytes > MAX_PLAINTEXT) {
@@ -113,10 +131,11 @@ export class RecordLayer {
     this.maxSendFragment = bytes
   }
 
-  /** Splits `data` into records of at most the fragment limit, sealed with the current write protection. */
+  /** Splits `data` into records of at most the fragment limit (and the peer's record_size_limit), sealed with the current write protection. */
   send(type: ContentType, data: Uint8Array): void {
-    for (let at = 0; at < data.length; at += this.maxSendFragment) {
-      const record = this.writeProtection.seal(type, data.subarray(at, at + this.maxSendFragment))
+    const fragment = Math.min(this.maxSendFragment, this.writeProtection.maxContentLength)
+    for (let at = 0; at < data.length; at += fragment) {
+      const record = this.writeProtection.seal(type, data.subarray(at, at + fragment))
       if (isPending(record)) this.queueSealing(record)
       else {
         this.outgoing.push(record)

@@ -15,7 +15,6 @@ const GCM_SALT_LENGTH = 4
 const ADDITIONAL_DATA_LENGTH = 13
 
 export class Tls12RecordProtection extends AeadProtection {
-  readonly maxFragmentLength = MAX_TLS12_CIPHERTEXT
   /** AES-GCM carries an explicit nonce; ChaCha20-Poly1305 derives it from the sequence number. */
   private readonly explicitNonceLength: number
   /** The 4-byte GCM salt or the 12-byte ChaCha20-Poly1305 IV. */
@@ -26,18 +25,25 @@ export class Tls12RecordProtection extends AeadProtection {
 
   /** `iv` is the client/server_write_IV of RFC 5246 6.3: 4 bytes for AES-GCM, 12 for ChaCha20-Poly1305. */
   constructor(provider: CryptoProvider, aeadName: AeadName, key: Uint8Array, iv: Uint8Array, options: AeadProtectionOptions = {}) {
-    super(provider, aeadName, key, options)
     const isGcm = aeadName !== 'CHACHA20-POLY1305'
+    const explicitNonceLength = isGcm ? EXPLICIT_NONCE_LENGTH : 0
+    // TLS 1.2 sizes: the fragment up to 2^14, with the explicit nonce and the tag added to it.
+    super(provider, aeadName, key, options, {
+      plaintext: MAX_PLAINTEXT,
+      fragment: MAX_TLS12_CIPHERTEXT,
+      expansion: explicitNonceLength + AEAD_TAG_LENGTH,
+      contentOverhead: 0,
+    })
     const ivLength = isGcm ? GCM_SALT_LENGTH : this.nonce.length
     if (iv.length !== ivLength) throw new TlsError('internal_error', `TLS 1.2 ${aeadName} IV must be ${ivLength} bytes`)
     this.iv = iv.slice()
-    this.explicitNonceLength = isGcm ? EXPLICIT_NONCE_LENGTH : 0
+    this.explicitNonceLength = explicitNonceLength
     if (isGcm) this.nonce.set(this.iv)
   }
 
   seal(type: ContentType, fragment: Uint8Array): MaybePromise<Uint8Array> {
     this.sequence.assertAvailable()
-    if (fragment.length > MAX_PLAINTEXT) throw new TlsError('internal_error', `record fragment of ${fragment.length} bytes exceeds 2^14`)
+    if (fragment.length > this.maxContentLength) throw new TlsError('internal_error', `record fragment of ${fragment.length} bytes exceeds ${this.maxContentLength}`)
     const prefixLength = RECORD_HEADER_LENGTH + this.explicitNonceLength
     writeRecordHeader(this.prefix, 0, type, TLS12, this.explicitNonceLength + fragment.length + AEAD_TAG_LENGTH)
     // RFC 5288 3 lets the explicit nonce be the sequence number, which makes it unique per key.
@@ -51,11 +57,8 @@ export class Tls12RecordProtection extends AeadProtection {
   open(type: ContentType, fragment: Uint8Array, header: Uint8Array): MaybePromise<OpenedRecord | undefined> {
     const version = (header[1]! << 8) | header[2]!
     if (version !== TLS12) throw new TlsError('protocol_version', `${versionName(version)} record in a TLS 1.2 connection`)
-    if (fragment.length > MAX_TLS12_CIPHERTEXT) throw new TlsError('record_overflow', `TLSCiphertext of ${fragment.length} bytes exceeds 2^14 + 2048`)
+    this.checkPlaintextLength(fragment)
     if (fragment.length < this.explicitNonceLength + AEAD_TAG_LENGTH) throw new TlsError('bad_record_mac', 'record too short for its AEAD')
-    // An AEAD's plaintext is exactly its ciphertext less the tag: refuse an oversized one before decrypting it.
-    if (fragment.length - this.explicitNonceLength - AEAD_TAG_LENGTH > MAX_PLAINTEXT)
-      throw new TlsError('record_overflow', `record would decrypt to more than 2^14 bytes`)
     this.sequence.assertAvailable()
     this.prepareNonce(fragment.subarray(0, this.explicitNonceLength))
     const ciphertext = fragment.subarray(this.explicitNonceLength)

@@ -5,7 +5,6 @@ import {
   ContentType,
   contentTypeName,
   isContentType,
-  MAX_PLAINTEXT,
   MAX_TLS13_CIPHERTEXT,
   MAX_TLS13_INNER_PLAINTEXT,
   RECORD_HEADER_LENGTH,
@@ -24,7 +23,7 @@ const ALERT_LEVEL_FATAL = 2
 export type PaddingPolicy = (type: ContentType, length: number) => number
 
 export interface Tls13ProtectionOptions extends AeadProtectionOptions {
-  /** Record padding; none by default. Clamped so TLSInnerPlaintext stays within 2^14 + 1 bytes. */
+  /** Record padding; none by default. Clamped so TLSInnerPlaintext stays within 2^14 + 1 bytes (or the record_size_limit). */
   padding?: PaddingPolicy
   /**
    * Accept an unprotected fatal alert until the first record opens under this key: the server's read key for
@@ -39,8 +38,10 @@ export interface Tls13ProtectionOptions extends AeadProtectionOptions {
   earlyData?: EarlyDataSkip
 }
 
+/** TLS 1.3 sizes: TLSInnerPlaintext up to 2^14 + 1 (its content type included), the tag added to it. */
+const TLS13_LIMITS = { plaintext: MAX_TLS13_INNER_PLAINTEXT, fragment: MAX_TLS13_CIPHERTEXT, expansion: AEAD_TAG_LENGTH, contentOverhead: 1 }
+
 export class Tls13RecordProtection extends AeadProtection {
-  readonly maxFragmentLength = MAX_TLS13_CIPHERTEXT
   private readonly iv: Uint8Array
   private readonly padding: PaddingPolicy | undefined
   private readonly acceptPlaintextAlerts: boolean
@@ -52,7 +53,7 @@ export class Tls13RecordProtection extends AeadProtection {
 
   /** `key` and `iv` are the traffic key and IV of RFC 8446 7.3 (`iv` is 12 bytes). */
   constructor(provider: CryptoProvider, aeadName: AeadName, key: Uint8Array, iv: Uint8Array, options: Tls13ProtectionOptions = {}) {
-    super(provider, aeadName, key, options)
+    super(provider, aeadName, key, options, TLS13_LIMITS)
     if (iv.length !== this.nonce.length) throw new TlsError('internal_error', `TLS 1.3 ${aeadName} IV must be ${this.nonce.length} bytes`)
     this.iv = iv.slice()
     this.padding = options.padding
@@ -62,7 +63,7 @@ export class Tls13RecordProtection extends AeadProtection {
 
   seal(type: ContentType, content: Uint8Array): MaybePromise<Uint8Array> {
     this.sequence.assertAvailable()
-    if (content.length > MAX_PLAINTEXT) throw new TlsError('internal_error', `record content of ${content.length} bytes exceeds 2^14`)
+    if (content.length > this.maxContentLength) throw new TlsError('internal_error', `record content of ${content.length} bytes exceeds ${this.maxContentLength}`)
     const inner = this.buildInnerPlaintext(type, content)
     writeRecordHeader(this.header, 0, ContentType.application_data, TLS12, inner.length + AEAD_TAG_LENGTH)
     xorSequenceIntoIv(this.iv, this.sequence, this.nonce)
@@ -80,10 +81,7 @@ export class Tls13RecordProtection extends AeadProtection {
     if (type !== ContentType.application_data) {
       throw new TlsError('unexpected_message', `unprotected ${contentTypeName(type)} record after keys were established`)
     }
-    if (fragment.length > MAX_TLS13_CIPHERTEXT) throw new TlsError('record_overflow', `TLSCiphertext of ${fragment.length} bytes exceeds 2^14 + 256`)
-    // An AEAD's plaintext is exactly its ciphertext less the tag: refuse an oversized one before decrypting it.
-    if (fragment.length - AEAD_TAG_LENGTH > MAX_TLS13_INNER_PLAINTEXT)
-      throw new TlsError('record_overflow', `record would decrypt to more than 2^14 + 1 bytes`)
+    this.checkPlaintextLength(fragment)
     this.sequence.assertAvailable()
     xorSequenceIntoIv(this.iv, this.sequence, this.nonce)
     if (this.earlyData !== undefined && this.sequence.count === 0) return this.openOrSkip(fragment, header)
@@ -123,7 +121,7 @@ export class Tls13RecordProtection extends AeadProtection {
   private paddingLength(type: ContentType, length: number): number {
     if (this.padding === undefined) return 0
     const wanted = Math.floor(this.padding(type, length))
-    return wanted > 0 ? Math.min(wanted, MAX_TLS13_INNER_PLAINTEXT - 1 - length) : 0
+    return wanted > 0 ? Math.min(wanted, this.plaintextLimit - 1 - length) : 0
   }
 }
 
