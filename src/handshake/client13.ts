@@ -183,7 +183,9 @@ class ClientHandshakeState13 extends HandshakeState {
 
   /** Our Certificate (empty when we have none that fits) and, with a certificate, CertificateVerify. */
   private *sendClientCertificate(request: CertificateRequested13): Step {
-    for (const message of yield* clientCertificateMessages13(this.config, this.transcript, request)) this.session.sendHandshake(message)
+    // Not `for (… of yield* …)`: QuickJS (2024-01) miscompiles a yield* inside a for-of head (stack underflow).
+    const messages = yield* clientCertificateMessages13(this.config, this.transcript, request)
+    for (const message of messages) this.session.sendHandshake(message)
   }
 }
 
