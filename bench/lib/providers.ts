@@ -25,8 +25,8 @@ const makers: Record<ProviderId, () => CryptoProvider | Promise<CryptoProvider>>
 export const providerIds = Object.keys(makers) as ProviderId[]
 
 /**
- * Why one handshake of scenario a through `provider` fails, or undefined when it succeeds. An asynchronous
- * provider needs the core that awaits its provider; until that core is in, its handshake rows are left out.
+ * Why one handshake of scenario a through `provider` fails, or undefined when it succeeds (a provider that cannot
+ * complete one here is left out of the handshake and bulk tables, with this reason printed).
  */
 async function handshakeProblem(provider: CryptoProvider, chain: BenchChain): Promise<string | undefined> {
   const setup = handshakeSetups[0]!
