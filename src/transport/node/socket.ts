@@ -11,6 +11,7 @@ import { cipherSuiteByName } from '../../policy/suites.js'
 import type { TrustStore } from '../../x509/trust-store.js'
 import { authorizationCode, type CheckServerIdentity } from './authorization.js'
 import { asTlsError, peerWentAway, TlsTransportError } from './errors.js'
+import type { TypedEmit, TypedListen } from './events.js'
 import { keyLogFile, keyLogLine } from './key-log.js'
 import { detailedPeerCertificate, peerCertificate } from './peer-certificate.js'
 
@@ -34,11 +35,63 @@ export interface TlsSocketOptions {
 
 /** What the socket gives the Connection it starts: its key log sink. */
 export interface ConnectionHooks {
+  /** Pass as the connection's `keyLog`: each line goes to SSLKEYLOGFILE (when set) and to the socket's 'keylog' listeners. */
   readonly keyLog: (line: string) => void
 }
 
 /** Makes the socket's Connection (context.client/server with the hooks), or a Connection made beforehand. */
 export type ConnectionStart = Connection | ((hooks: ConnectionHooks) => Connection)
+
+/** The events a TlsSocket emits, each with its listener's arguments (as node:tls's TLSSocket, and net.Socket's that apply). */
+export interface TlsSocketEvents {
+  /** Client: the handshake completed and the server was accepted (authorized, or let in by rejectUnauthorized: false); after 'secure'. */
+  secureConnect: () => void
+  /** Either side: the handshake completed and the peer was accepted; `authorized` and `authorizationError` are set by now. */
+  secure: () => void
+  /**
+   * Client: a new resumable session (after a TLS 1.3 NewSessionTicket, RFC 8446 §4.6.1, or a TLS 1.2 ticket), to
+   * pass as `session` to a later connect(); may fire more than once, each time with the newest.
+   */
+  session: (session: Buffer) => void
+  /** One NSS key log line for this connection's secrets (SSLKEYLOGFILE format), newline-terminated, as node's. */
+  keylog: (line: Buffer) => void
+  /** No data either way for the time set with setTimeout() (or connect's `timeout`); the socket stays open. */
+  timeout: () => void
+  /** The TCP connection of a socket connect() opened is established (the handshake starts then). */
+  connect: () => void
+  /** Decrypted application data (a string once setEncoding() was called). */
+  data: (data: Buffer) => void
+  /** The peer will send no more data: its close_notify, or its transport ended after the handshake. */
+  end: () => void
+  /**
+   * The connection failed. Everything pure-tls reports is a TlsError (alerts sent or received, verification
+   * failures, TlsTransportError for the socket underneath); errors node's streams raise themselves
+   * (ERR_STREAM_WRITE_AFTER_END) and one passed to destroy() arrive as they are, hence `Error`.
+   */
+  error: (error: Error) => void
+  /** The socket is closed, after 'error' when there was one; `hadError` says whether there was (net.Socket's argument). */
+  close: (hadError: boolean) => void
+}
+
+/** The event methods of TlsSocket, typed by TlsSocketEvents (declaration merging: the class's methods are Duplex's). */
+export interface TlsSocket {
+  /** Adds a listener for `event` (typed for the TlsSocketEvents ones), as EventEmitter's on. */
+  on: TypedListen<TlsSocketEvents, this>
+  /** Adds a listener called once, at the next `event`. */
+  once: TypedListen<TlsSocketEvents, this>
+  /** The same as on. */
+  addListener: TypedListen<TlsSocketEvents, this>
+  /** Adds a listener called before those already there. */
+  prependListener: TypedListen<TlsSocketEvents, this>
+  /** Adds a listener called once, before those already there. */
+  prependOnceListener: TypedListen<TlsSocketEvents, this>
+  /** Removes a listener added for `event`. */
+  off: TypedListen<TlsSocketEvents, this>
+  /** The same as off. */
+  removeListener: TypedListen<TlsSocketEvents, this>
+  /** Calls the listeners of `event` with the arguments the event carries; true when it had listeners. */
+  emit: TypedEmit<TlsSocketEvents>
+}
 
 /** An alert queued at a failure gets this long to drain before the socket underneath is destroyed. */
 const ALERT_LINGER_MS = 2_000
@@ -61,6 +114,10 @@ function closedError(): TlsError {
 export class TlsSocket extends Duplex {
   /** The transport underneath: the net.Socket (or the Duplex given as `socket`). */
   readonly socket: net.Socket
+  /**
+   * The sans-I/O Connection this socket drives (made by `start`): `info`, `session`, `state`. Read from it freely;
+   * feeding it bytes or taking its output yourself would desynchronize the socket.
+   */
   readonly connection: Connection
   /** Always true, as on tls.TLSSocket. */
   readonly encrypted = true
@@ -512,6 +569,7 @@ export class TlsSocket extends Duplex {
     }
   }
 
+  /** @internal Duplex's read hook: more plaintext is wanted, so the paused socket underneath resumes. */
   override _read(): void {
     if (this.socket.isPaused()) this.socket.resume()
   }
@@ -531,10 +589,12 @@ export class TlsSocket extends Duplex {
     this.once('close', onClose)
   }
 
+  /** @internal Duplex's write hook: the chunk is sent once the peer is authorized (see send). */
   override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
     this.send(chunk, callback)
   }
 
+  /** @internal Duplex's batched write hook: corked writes go out as one write (fewer, fuller records). */
   override _writev(chunks: { chunk: Buffer }[], callback: (error?: Error | null) => void): void {
     this.send(chunks.length === 1 ? chunks[0]!.chunk : Buffer.concat(chunks.map((c) => c.chunk)), callback)
   }
@@ -562,6 +622,7 @@ export class TlsSocket extends Duplex {
     this.toSocket(out, (error) => callback(error ? this.onSocketError(error) : null))
   }
 
+  /** @internal Duplex's end hook: close_notify after everything written, then the TCP half-close. */
   override _final(callback: (error?: Error | null) => void): void {
     // close_notify goes after the handshake and the data written before it; then the TCP half-close.
     this.whenSecure((error) => {
@@ -575,6 +636,7 @@ export class TlsSocket extends Duplex {
     })
   }
 
+  /** @internal Duplex's destroy hook: the socket underneath is destroyed (after an alert drains), then 'close' with hadError. */
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
     clearTimeout(this.idleTimer)
     this.connection.onProgress = undefined
