@@ -4,6 +4,7 @@ import * as net from 'node:net'
 import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from 'vitest'
 import { type Chain, cleanupPki, makeChain } from '../../../test/helpers/pki.js'
 import { withTimeout } from '../../../test/helpers/timeouts.js'
+import { TlsError } from '../../errors.js'
 import { connect, createServer, TlsServer, TlsSocket, type TlsServerEvents, type TlsSocketEvents } from '../node.js'
 
 let chain: Chain
@@ -22,9 +23,13 @@ export function compileTimeChecks(socket: TlsSocket, server: TlsServer): void {
   socket.on('session', (session) => expectTypeOf(session).toEqualTypeOf<Buffer>())
   socket.once('keylog', (line) => expectTypeOf(line).toEqualTypeOf<Buffer>())
   socket.on('close', (hadError) => expectTypeOf(hadError).toEqualTypeOf<boolean>())
-  socket.prependListener('error', (error) => expectTypeOf(error).toEqualTypeOf<Error>())
+  socket.prependListener('error', (error) => expectTypeOf(error).toEqualTypeOf<TlsError>())
   socket.on('data', (data) => expectTypeOf(data).toEqualTypeOf<Buffer>())
   expectTypeOf(socket.on('secureConnect', () => undefined)).toEqualTypeOf<TlsSocket>()
+  // A listener written for node's TLSSocket, taking any Error, still fits.
+  socket.on('error', (error: Error) => error.message)
+  // @ts-expect-error 'error' carries an Error, not a string
+  socket.on('error', (error: string) => error)
   // An event the map does not name keeps node's untyped listener.
   socket.on('pause', () => undefined)
   // @ts-expect-error 'session' carries a Buffer, not a string
@@ -42,7 +47,7 @@ export function compileTimeChecks(socket: TlsSocket, server: TlsServer): void {
 
   server.on('secureConnection', (tlsSocket) => expectTypeOf(tlsSocket).toEqualTypeOf<TlsSocket>())
   server.on('tlsClientError', (error, tlsSocket) => {
-    expectTypeOf(error).toEqualTypeOf<Error>()
+    expectTypeOf(error).toEqualTypeOf<TlsError>()
     expectTypeOf(tlsSocket).toEqualTypeOf<TlsSocket>()
   })
   server.on('keylog', (line, tlsSocket) => {
@@ -93,7 +98,7 @@ describe('the events and their arguments', () => {
     }
   })
 
-  it("a failed handshake: 'tlsClientError' (Error, TlsSocket) on the server, 'error' then 'close' (true) on the client", async () => {
+  it("a failed handshake: 'tlsClientError' (TlsError, TlsSocket) on the server, 'error' then 'close' (true) on the client", async () => {
     const server = createServer({ cert: chain.chainPem, key: chain.keyPem })
     const clientError = once(server, 'tlsClientError')
     const port = await listening(server)
@@ -107,9 +112,9 @@ describe('the events and their arguments', () => {
       const closed = new Promise<boolean>((resolve) => socket.once('close', resolve))
       expect(await withTimeout(closed, 10_000, "the client's close")).toBe(true)
       expect(errors).toHaveLength(1)
-      expect(errors[0]).toBeInstanceOf(Error)
+      expect(errors[0]).toBeInstanceOf(TlsError)
       const [serverError, serverSocket] = await withTimeout(clientError, 10_000, "the server's tlsClientError")
-      expect(serverError).toBeInstanceOf(Error)
+      expect(serverError).toBeInstanceOf(TlsError)
       expect(serverSocket).toBeInstanceOf(TlsSocket)
     } finally {
       server.close()

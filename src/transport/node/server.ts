@@ -18,9 +18,9 @@ export interface TlsServerEvents {
   secureConnection: (socket: TlsSocket) => void
   /**
    * A client's handshake failed, or did not finish within `handshakeTimeout` (ERR_TLS_HANDSHAKE_TIMEOUT); the socket
-   * is being destroyed. pure-tls's failures are TlsErrors; one a listener passed to socket.destroy() arrives as it is.
+   * is being destroyed. The error is the socket's 'error' (see TlsSocketEvents.error).
    */
-  tlsClientError: (error: Error, socket: TlsSocket) => void
+  tlsClientError: (error: TlsError, socket: TlsSocket) => void
   /** One NSS key log line (SSLKEYLOGFILE format, newline-terminated) of the connection on `socket`. */
   keylog: (line: Buffer, socket: TlsSocket) => void
   /** A TCP connection was accepted, before its handshake (net.Server's event; the TlsSocket comes with 'secureConnection'). */
@@ -158,7 +158,7 @@ export class TlsServer extends net.Server {
       plan.handshakeTimeout,
     ).unref()
     // Stays for the socket's life, as node:tls's does: before the handshake errors are tlsClientError, after it they are the socket's.
-    socket.on('error', (error: Error) => {
+    socket.on('error', (error: TlsError) => {
       if (!handshaking) return
       handshaking = false
       clearTimeout(timer)

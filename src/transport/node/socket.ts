@@ -64,11 +64,12 @@ export interface TlsSocketEvents {
   /** The peer will send no more data: its close_notify, or its transport ended after the handshake. */
   end: () => void
   /**
-   * The connection failed. Everything pure-tls reports is a TlsError (alerts sent or received, verification
-   * failures, TlsTransportError for the socket underneath); errors node's streams raise themselves
-   * (ERR_STREAM_WRITE_AFTER_END) and one passed to destroy() arrive as they are, hence `Error`.
+   * The connection failed, with a TlsError: an alert sent (`code`, `alert`) or received (TlsAlertReceivedError), a
+   * refused certificate (CertificateVerificationError), the socket underneath failing (TlsTransportError). Two
+   * errors are passed through as they are, not wrapped: one you give to destroy(), and the stream errors node's
+   * Duplex raises itself (ERR_STREAM_WRITE_AFTER_END, for a write after end()).
    */
-  error: (error: Error) => void
+  error: (error: TlsError) => void
   /** The socket is closed, after 'error' when there was one; `hadError` says whether there was (net.Socket's argument). */
   close: (hadError: boolean) => void
 }
@@ -180,7 +181,7 @@ export class TlsSocket extends Duplex {
     return name && isIP(name) === 0 ? name : false
   }
 
-  /** 'TLSv1.3' or 'TLSv1.2'; null before the handshake. */
+  /** The negotiated version, 'TLSv1.3' or 'TLSv1.2' (tls.TLSSocket's getProtocol); null before the handshake. */
   getProtocol(): string | null {
     return this.connection.info?.version ?? null
   }
@@ -240,12 +241,19 @@ export class TlsSocket extends Duplex {
     return finished ? Buffer.from(finished.peer) : undefined
   }
 
-  /** Keying material (RFC 8446 7.5 for TLS 1.3, RFC 5705 for TLS 1.2), node's argument order. */
+  /**
+   * `length` bytes of keying material exported under `label` and an optional `context` (RFC 8446 §7.5 for TLS 1.3,
+   * RFC 5705 for TLS 1.2), in tls.TLSSocket's argument order; throws a TlsError (ERR_TLS_NOT_READY) before the handshake has completed.
+   */
   exportKeyingMaterial(length: number, label: string, context?: Uint8Array): Buffer {
     return Buffer.from(this.connection.exportKeyingMaterial(label, context, length))
   }
 
-  /** TLS 1.3 KeyUpdate, asking the peer to update as well. */
+  /**
+   * Sends a TLS 1.3 KeyUpdate (RFC 8446 §4.6.3) and switches to new sending keys; `requestPeerUpdate` (default true)
+   * asks the peer to update its keys too. Throws a TlsError on a TLS 1.2 connection (ERR_TLS_KEY_UPDATE_TLS12) and
+   * before the handshake has completed (ERR_TLS_NOT_READY).
+   */
   updateKeys(requestPeerUpdate = true): void {
     this.connection.updateKeys(requestPeerUpdate)
     // Right away, like a handshake flight: the peer answers it before its next data.
@@ -311,27 +319,27 @@ export class TlsSocket extends Duplex {
     return this.peer.address ?? this.socket.remoteAddress
   }
 
-  /** The peer's port. */
+  /** The peer's TCP port (kept after the socket closes, like remoteAddress); undefined over a Duplex that has none. */
   get remotePort(): number | undefined {
     return this.peer.port ?? this.socket.remotePort
   }
 
-  /** 'IPv4' or 'IPv6'. */
+  /** The peer address's family, 'IPv4' or 'IPv6' (kept after the socket closes, like remoteAddress). */
   get remoteFamily(): string | undefined {
     return this.peer.family ?? this.socket.remoteFamily
   }
 
-  /** Our IP address on this connection. */
+  /** The local IP address of the TCP socket underneath (net.Socket's localAddress); undefined over a Duplex that has none. */
   get localAddress(): string | undefined {
     return this.socket.localAddress
   }
 
-  /** Our port on this connection. */
+  /** The local TCP port of the socket underneath (net.Socket's localPort). */
   get localPort(): number | undefined {
     return this.socket.localPort
   }
 
-  /** 'IPv4' or 'IPv6' for our end. */
+  /** The local address's family, 'IPv4' or 'IPv6' (net.Socket's localFamily, Node 18.8+). */
   get localFamily(): string | undefined {
     return (this.socket as net.Socket & { localFamily?: string }).localFamily
   }
@@ -346,7 +354,7 @@ export class TlsSocket extends Duplex {
     return this.plaintextWritten
   }
 
-  /** True while the TCP connection is being established. */
+  /** True while the TCP connection underneath is being established (net.Socket's connecting); the handshake has not started yet. */
   get connecting(): boolean {
     return this.socket.connecting === true
   }
