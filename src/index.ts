@@ -46,11 +46,14 @@ export type {
 } from './policy/names.js'
 export { TrustStore, type TrustSource } from './x509/trust-store.js'
 export type { Purpose as KeyPurpose } from './x509/verify.js'
+export type { CertificateProfile } from './x509/profile.js'
+export type { ExpectedClientNames } from './x509/client-names.js'
 export {
   pinnedCertificateVerifier,
   insecureNoVerification,
   webPkiVerifier,
   type PeerCertificateVerifier,
+  type SyncPeerCertificateVerifier,
   type VerificationContext,
   type VerifiedPeer,
   type WebPkiVerifierOptions,
@@ -67,6 +70,7 @@ export type {
   HybridGroupName,
   KemEncapsulation,
   NamedGroupName,
+  ClassicalGroupName,
   PrivateKey,
   PublicKey,
   SignatureAlgorithm,

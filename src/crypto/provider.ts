@@ -81,7 +81,13 @@ export interface KeyShare {
 
 /** A server's answer to a client's hybrid share: its own key_exchange for the ServerHello and the shared secret. */
 export interface KemEncapsulation {
+  /**
+   * The server's key_exchange (RFC 8446 §4.2.8), the ML-KEM-768 ciphertext (1088 bytes) and the server's (EC)DH share
+   * concatenated in the group's order (draft-ietf-tls-ecdhe-mlkem): ML-KEM first in X25519MLKEM768, ECDH first in
+   * SecP256r1MLKEM768.
+   */
   readonly keyExchange: Uint8Array
+  /** The secret fed to the key schedule: the ML-KEM and (EC)DH shared secrets concatenated in the same order (64 bytes). */
   readonly sharedSecret: Uint8Array
 }
 

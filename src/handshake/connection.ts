@@ -17,6 +17,10 @@ import { cachedTicket } from './session-cache.js'
 import { encodeSession } from './session-export.js'
 import type { ConnectionInfo, Established, HandshakeConfig, HandshakeSession, SessionTicketInfo, StoredTicket } from './session.js'
 
+/**
+ * Where a Connection is in its life: 'handshaking' until the handshake completes, then 'open'; 'closed' once
+ * close_notify went both ways (RFC 8446 §6.1); 'failed' once an error ended it (see `error`).
+ */
 export type ConnectionState = 'handshaking' | 'open' | 'closed' | 'failed'
 
 /** The one ChangeCipherSpec input the TLS 1.2 state machines see (it carries nothing). */
@@ -42,6 +46,7 @@ interface SettledWaiter {
  * and resolves `settled()`.
  */
 export class Connection {
+  /** Which side of the handshake this connection plays: made by context.client() or context.server(). */
   readonly role: 'client' | 'server'
   /** Replaced once on a server whose SNI selects another context's configuration. */
   private config: HandshakeConfig
@@ -66,6 +71,10 @@ export class Connection {
   private readonly settledWaiters: SettledWaiter[] = []
   private exportedSession: { readonly ticket: StoredTicket; readonly bytes: Uint8Array } | undefined
 
+  /**
+   * Starts the handshake (a client's first flight is ready in takeOutgoing() at once).
+   * @internal Connections are made by a TlsContext, with `context.client()` or `context.server()`.
+   */
   constructor(role: 'client' | 'server', config: HandshakeConfig) {
     this.role = role
     this.config = config
@@ -92,6 +101,7 @@ export class Connection {
     return this.established?.info
   }
 
+  /** The connection's state: handshaking, open, closed (close_notify sent and received) or failed (see ConnectionState). */
   get state(): ConnectionState {
     if (this.failure) return 'failed'
     if (this.sentCloseNotify && this.receivedCloseNotify) return 'closed'

@@ -82,7 +82,9 @@ export interface ContextOptions extends PolicyOptions {
 
 /** A certificate chain and its key, as `clientCertificate` returns it (the shapes `cert` and `key` take). */
 export interface ClientCertificate {
+  /** The chain to send in our Certificate message (RFC 8446 §4.4.2), leaf first: PEM text with several blocks, or DER certificates. */
   cert: CertificateSource
+  /** The private key of `cert`'s leaf, which signs CertificateVerify: PEM or DER (PKCS#8, SEC1, PKCS#1), or a key from importPrivateKey(). */
   key: Bytes | PrivateKey
 }
 
@@ -101,6 +103,7 @@ export interface ClientConnectionOptions {
   onHandshakeMessage?: HandshakeMessageObserver
 }
 
+/** The per-connection options of `context.server()`. */
 export interface ServerConnectionOptions {
   /** Receives this connection's NSS key log lines (besides the context's `keyLog`). */
   keyLog?: (line: string) => void

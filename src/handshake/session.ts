@@ -55,6 +55,7 @@ export interface CachedTicket extends StoredTicket {
 export interface ClientCertificateRequest {
   /** True for a request after the handshake (TLS 1.3 post-handshake authentication, RFC 8446 4.6.2). */
   readonly postHandshake: boolean
+  /** The version of the connection asking: TLS 1.3 (CertificateRequest, RFC 8446 §4.3.2) or TLS 1.2 (RFC 5246 §7.4.4). */
   readonly version: 'TLSv1.3' | 'TLSv1.2'
   /** The signature schemes the server accepts, by their RFC names (e.g. `ecdsa_secp256r1_sha256`). */
   readonly signatureSchemes: readonly string[]
@@ -124,7 +125,12 @@ export interface ConnectionInfo {
   /** TLS 1.2 only: whether the extended master secret (RFC 7627) was used. */
   readonly extendedMasterSecret: boolean | undefined
   /** The verify_data of the last Finished message we sent and of the one we received (RFC 8446 4.4.4, RFC 5246 7.4.9). */
-  readonly finished: { readonly local: Uint8Array; readonly peer: Uint8Array }
+  readonly finished: {
+    /** Our Finished's verify_data: the hash's length in TLS 1.3 (32 or 48 bytes), 12 bytes in TLS 1.2. */
+    readonly local: Uint8Array
+    /** The peer's Finished's verify_data, of the same length. */
+    readonly peer: Uint8Array
+  }
   /** Why the peer's chain did not verify, when the verifier reported instead of refusing (`peerVerified` is then false). */
   readonly peerVerificationError?: CertificateVerificationError
 }

@@ -5,7 +5,7 @@ import { SUPPORTED_SIGNATURE_SCHEMES } from '../crypto/schemes.js'
 export const TLS12 = 0x0303
 export const TLS13 = 0x0304
 /** A version as its wire code: 0x0303 is TLS 1.2, 0x0304 TLS 1.3 (RFC 8446 section 4.2.1). */
-export type TlsVersion = typeof TLS12 | typeof TLS13
+export type TlsVersion = 0x0303 | 0x0304
 
 export const versionNames: Record<TlsVersion, string> = { [TLS12]: 'TLSv1.2', [TLS13]: 'TLSv1.3' }
 

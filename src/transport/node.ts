@@ -1,7 +1,8 @@
 // The Node entry point (pure-tls/node): tls.TLSSocket and tls.Server stand-ins, connect(), createServer(), node's option names; re-exports only.
-export { TlsSocket, type TlsSocketOptions, type ConnectionHooks, type ConnectionStart } from './node/socket.js'
-export { TlsServer, createServer } from './node/server.js'
-export { connect } from './node/connect.js'
+export { TlsSocket, type TlsSocketEvents, type TlsSocketOptions, type ConnectionHooks, type ConnectionStart } from './node/socket.js'
+export { TlsServer, type TlsServerEvents, createServer } from './node/server.js'
+export type { TypedEmit, TypedListen, UntypedListener } from './node/events.js'
+export { connect, type SecureConnectListener } from './node/connect.js'
 export {
   createDefaultContext,
   type ConnectOptions,

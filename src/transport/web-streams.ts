@@ -9,10 +9,13 @@ export type TransportChunk = ArrayBufferLike | ArrayBufferView
 
 /** A bidirectional byte stream: a TCP connection (Deno.connect, Bun), a WebSocket tunnel (webSocketStream), a pipe. */
 export interface ByteStreamPair {
+  /** Bytes from the peer, as the transport delivers them (TLS records, cut anywhere); its end is the transport's end. */
   readable: ReadableStream<TransportChunk>
+  /** Bytes to the peer: each chunk is one or more whole TLS records; closing it ends our direction of the transport. */
   writable: WritableStream<Uint8Array>
 }
 
+/** How secureStreams closes the connection. */
 export interface SecureStreamsOptions {
   /**
    * false (the default, as the Node adapter and node:tls): once the peer has closed (close_notify, or the
@@ -22,6 +25,7 @@ export interface SecureStreamsOptions {
   allowHalfOpen?: boolean
 }
 
+/** What secureStreams returns: the application's side of the TLS connection as Web Streams, and promises for its life. */
 export interface SecureStreamPair {
   /** The application data the peer sends; it ends at the peer's close_notify (or the transport's end). */
   readonly readable: ReadableStream<Uint8Array>
@@ -31,6 +35,7 @@ export interface SecureStreamPair {
   readonly handshake: Promise<ConnectionInfo>
   /** Resolves once both directions are finished and the transport is closed; rejects with the TlsError that ended the connection. */
   readonly closed: Promise<void>
+  /** The Connection given to secureStreams, for `info`, exportKeyingMaterial and updateKeys (its onProgress is taken over). */
   readonly connection: Connection
 }
 

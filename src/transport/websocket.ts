@@ -5,37 +5,69 @@ import { type ByteStreamPair, type SecureStreamPair, type SecureStreamsOptions, 
 
 /** The part of the WHATWG WebSocket used here (browsers, Deno, Bun, Node 22+, workers). */
 export interface WebSocketLike {
+  /** How binary messages arrive; webSocketStream sets it to `'arraybuffer'`, since the tunnel reads ArrayBuffers. */
   binaryType: string
+  /** The WebSocket's state: 0 connecting, 1 open, 2 closing, 3 closed (the WHATWG constants). */
   readonly readyState: number
+  /** Bytes passed to `send` and not yet handed to the network; writes wait while it is above `bufferedAmountHighWaterMark`. */
   readonly bufferedAmount: number
+  /** The endpoint's URL, quoted in the errors of a socket that does not open. */
   readonly url: string
+  /** Sends one binary message: each chunk written to the tunnel's writable (TLS records) becomes one message. */
   send(data: ArrayBufferView | ArrayBufferLike): void
+  /** Closes the socket: with 1000 once both directions are done, with 1003 after a text message arrived. */
   close(code?: number, reason?: string): void
+  /** Listens for 'open' (before the tunnel resolves), 'message' (incoming bytes) and 'close' (the end of the readable). */
   addEventListener(type: 'open' | 'message' | 'error' | 'close', listener: (event: WebSocketEventLike) => void): void
+  /** Removes a listener added with addEventListener (the 'open' and 'close' listeners once the socket opened). */
   removeEventListener(type: 'open' | 'message' | 'error' | 'close', listener: (event: WebSocketEventLike) => void): void
 }
 
 /** What the open, message, error and close events carry. */
 export interface WebSocketEventLike {
+  /** A 'message' event's payload: an ArrayBuffer for a binary message (binaryType 'arraybuffer'), a string for a text one, which fails the tunnel. */
   readonly data?: unknown
+  /** A 'close' event's status code (RFC 6455 §7.4): 1000 and 1005 end the readable normally, any other errors it. */
   readonly code?: number
+  /** A 'close' event's reason, quoted in the error of an abnormal close. */
   readonly reason?: string
 }
 
 /** The part of WebSocketStream (Chromium 124+) used here. */
 export interface WebSocketStreamLike {
+  /** The endpoint's URL, quoted in the error of a socket that does not open. */
   readonly url: string
-  readonly opened: Promise<{ readable: ReadableStream<ArrayBuffer | string>; writable: WritableStream<ArrayBufferView | ArrayBufferLike> }>
-  readonly closed: Promise<{ closeCode?: number; reason?: string }>
+  /** Resolves once the socket is open with its message streams; a rejection makes webSocketStream reject with ERR_TLS_TRANSPORT. */
+  readonly opened: Promise<{
+    /** Incoming messages: ArrayBuffers for binary ones, strings for text ones (which fail the tunnel). */
+    readable: ReadableStream<ArrayBuffer | string>
+    /** Outgoing messages: each chunk written becomes one binary message. */
+    writable: WritableStream<ArrayBufferView | ArrayBufferLike>
+  }>
+  /** Resolves when the socket has closed, with the close's code and reason. */
+  readonly closed: Promise<{
+    /** The close's status code (RFC 6455 §7.4): 1000 and 1005 end the readable normally, any other errors it. */
+    closeCode?: number
+    /** The close's reason, quoted in the error of an abnormal close. */
+    reason?: string
+  }>
+  /** Closes the socket; called with 1003 when a text message arrives. */
   close(closeInfo?: { closeCode?: number; reason?: string }): void
 }
 
+/** How webSocketStream opens a URL and paces writes over a WebSocket. */
 export interface WebSocketStreamOptions {
-  /** Subprotocols to ask for (the WebSocket constructor's second argument). */
+  /** Subprotocols to ask for (the WebSocket constructor's second argument); none by default. Ignored for a socket you made. */
   protocols?: string | string[]
-  /** The API a URL is opened with: WebSocketStream where the runtime has it (real back-pressure both ways), else WebSocket. */
+  /**
+   * The API a URL is opened with; by default WebSocketStream where the runtime has it (real back-pressure both ways),
+   * else WebSocket. Naming one the runtime lacks throws a TlsError (ERR_TLS_INVALID_ARGUMENT).
+   */
   api?: 'WebSocketStream' | 'WebSocket'
-  /** Over WebSocket, a write waits while more than this many bytes are still buffered for sending (default 1 MiB). */
+  /**
+   * Over WebSocket, a write waits while more than this many bytes are still buffered for sending (default 1 MiB,
+   * 1048576 bytes; `bufferedAmount` is polled every 4 ms, the API has no drain event). Unused over WebSocketStream.
+   */
   bufferedAmountHighWaterMark?: number
 }
 
@@ -221,6 +253,7 @@ export async function webSocketStream(urlOrSocket: string | URL | WebSocketLike 
   return pair
 }
 
+/** What connectOverWebSocket needs: the tunnel, the server's name, and optionally the context and socket options. */
 export interface WebSocketConnectOptions extends WebSocketStreamOptions, SecureStreamsOptions {
   /** The tunnel: a WebSocket endpoint that relays to the TLS server (e.g. `pure-tls bridge`), or an open socket. */
   url: string | URL | WebSocketLike | WebSocketStreamLike

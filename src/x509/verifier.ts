@@ -10,6 +10,7 @@ import { certificateProfiles, type CertificateProfile } from './profile.js'
 import type { TrustStore } from './trust-store.js'
 import { verifyCertificateChain, type Purpose, type VerifiedChain } from './verify.js'
 
+/** What the handshake tells a verifier about the chain it is asked to check. */
 export interface VerificationContext {
   /** The extended key usage the peer's leaf must allow: serverAuth when we are the client, clientAuth when the server. */
   readonly purpose: Purpose
@@ -19,7 +20,9 @@ export interface VerificationContext {
   readonly now?: Date
 }
 
+/** A verifier's answer for a chain it accepted (or, with `error`, reported on without refusing). */
 export interface VerifiedPeer {
+  /** The peer's end-entity certificate, parsed (the first certificate of the chain it sent). */
   readonly leaf: Certificate
   /** Leaf first; ends at the trust anchor when `verified`. */
   readonly path: Certificate[]
@@ -29,6 +32,10 @@ export interface VerifiedPeer {
   readonly error?: CertificateVerificationError
 }
 
+/**
+ * Decides whether the peer's certificate chain is acceptable (the context's `verifier` option): webPkiVerifier(),
+ * pinnedCertificateVerifier(), insecureNoVerification(), or your own built over them.
+ */
 export interface PeerCertificateVerifier {
   /**
    * The verified peer, or a CertificateVerificationError (with the alert to send) thrown or, once the verifier has
@@ -39,16 +46,24 @@ export interface PeerCertificateVerifier {
 
 /** A verifier that always answers at once (its provider never waits, or it checks no signatures). */
 export interface SyncPeerCertificateVerifier extends PeerCertificateVerifier {
+  /** The verified peer, returned at once, or a CertificateVerificationError thrown. */
   verify(chain: readonly Uint8Array[], context: VerificationContext): VerifiedPeer
 }
 
+/** How webPkiVerifier checks a chain. */
 export interface WebPkiVerifierOptions {
+  /** The trust anchors a chain must end at (RFC 5280 §6.1); an anchor may also be the leaf itself. */
   readonly trustStore: TrustStore
+  /** Checks the chain's signatures; a SyncCryptoProvider makes the verifier synchronous (a SyncPeerCertificateVerifier). */
   readonly provider: CryptoProvider
   /** Check the leaf against context.serverName for serverAuth (default true). */
   readonly checkHostname?: boolean
   /** Deepest position the anchor may take, the leaf being depth 0 (default 8). */
   readonly maxDepth?: number
+  /**
+   * The most candidate issuers whose signature is checked while building a path before verification gives up
+   * (default 100): a bound on the work a hostile chain can cause.
+   */
   readonly maxSignatureChecks?: number
   /**
    * 'web-pki' (default): RFC 5280 and, for server certificates, the CA/Browser Forum Baseline Requirements.
@@ -59,6 +74,7 @@ export interface WebPkiVerifierOptions {
   readonly expectedClientNames?: ExpectedClientNames
   /** The clock, when the context gives no `now`. */
   readonly now?: () => Date
+  /** Parsed certificates are looked up and kept in a shared, bounded cache keyed by their DER (the default); `null` parses every certificate afresh. */
   readonly cache?: CertificateCache | null
 }
 

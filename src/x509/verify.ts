@@ -16,6 +16,7 @@ import { checkPolicies } from './policies.js'
 import { certificateProfiles, checkIssuedBy, checkProfile, type CertificateProfile, type ProfileContext } from './profile.js'
 import type { TrustStore } from './trust-store.js'
 
+/** The extended key usage a peer's certificate must allow (RFC 5280 §4.2.1.12): id-kp-serverAuth or id-kp-clientAuth. */
 export type Purpose = 'serverAuth' | 'clientAuth'
 
 export interface ChainVerificationOptions {

@@ -1,7 +1,7 @@
 // Streams and failures as node:tls users see them, beside node:tls: stream.pipeline of 4 MiB with the hash compared, clients vanishing mid-write, certificate_required.
 import { createHash } from 'node:crypto'
 import { once } from 'node:events'
-import { Readable, Writable } from 'node:stream'
+import { type Duplex, Readable, Writable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { TlsAlertReceivedError } from '../../src/errors.js'
@@ -88,7 +88,7 @@ describe('streams and failures, beside node:tls', () => {
       let closed = 0
       let secured = 0
       // The handler attaches no error listener, as in the issue: whatever the socket does must not escape.
-      const { server, port } = await tlsServer(stack, { cert: chain.chainPem, key: chain.keyPem }, (socket) => {
+      const { server, port } = await tlsServer(stack, { cert: chain.chainPem, key: chain.keyPem }, (socket: Duplex) => {
         secured++
         socket.once('close', () => closed++)
         socket.end(Buffer.alloc(256 * 1024, 0x61))

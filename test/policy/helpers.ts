@@ -1,5 +1,6 @@
 // Helpers of the policy tests: our client and server over the Node transport with bounded outcomes, OpenSSL's alert lines, a ClientHello-rewriting middlebox.
 import * as net from 'node:net'
+import type { Duplex } from 'node:stream'
 import { expect } from 'vitest'
 import { AlertDescription, type AlertName, TlsError } from '../../src/errors.js'
 import type { ConnectionInfo } from '../../src/handshake/session.js'
@@ -29,7 +30,8 @@ export async function disposeOurPeers(): Promise<void> {
   await Promise.all([...openResources].map((close) => close()))
 }
 
-function destroySocket(socket: net.Socket | TlsSocket): Promise<void> {
+/** Any Duplex: a union of net.Socket's and TlsSocket's differently typed event methods would not be callable. */
+function destroySocket(socket: Duplex): Promise<void> {
   if (socket.closed) return Promise.resolve()
   const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()))
   socket.destroy()

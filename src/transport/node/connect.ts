@@ -4,7 +4,8 @@ import { TlsConfigError } from '../../errors.js'
 import { type ConnectOptions, clientPlan } from './options.js'
 import { TlsSocket } from './socket.js'
 
-type SecureConnectListener = () => void
+/** The listener connect() adds for 'secureConnect': called once the handshake completed and the server was accepted (authorized, or let in by rejectUnauthorized: false). */
+export type SecureConnectListener = () => void
 
 /** node's argument forms folded into one options object; as in node, a host in `options` wins over a positional one. */
 function normalize(args: readonly unknown[]): [ConnectOptions, SecureConnectListener | undefined] {

@@ -4,7 +4,7 @@ import type { Duplex } from 'node:stream'
 import { nobleProvider } from '../../crypto/noble.js'
 import type { PrivateKey } from '../../crypto/provider.js'
 import { TlsConfigError } from '../../errors.js'
-import { type ClientConnectionOptions, CONTEXT_OPTION_NAMES, type ContextOptions, TlsContext } from '../../handshake/context.js'
+import { type Bytes, type ClientConnectionOptions, CONTEXT_OPTION_NAMES, type ContextOptions, TlsContext } from '../../handshake/context.js'
 import { TLS13_SUITES_AES_FIRST, TLS13_SUITES_CHACHA_FIRST, versionNames } from '../../policy/defaults.js'
 import { cipherSuiteByCode, cipherSuiteByName } from '../../policy/suites.js'
 import { nodeDefaultTrustStore } from '../../x509/node-store.js'
@@ -12,13 +12,28 @@ import { TrustStore } from '../../x509/trust-store.js'
 import { webPkiVerifier } from '../../x509/verifier.js'
 import { type CheckServerIdentity, reportingVerifier } from './authorization.js'
 
-type Bytes = string | Uint8Array
-
 /** PEM text, PEM or DER bytes (a Buffer read from a file may be either), or a list of them. */
 export type NodeCertificateInput = Bytes | readonly Bytes[]
 
 /** A private key as node:tls takes it (PEM or DER, `{ pem }`, a list of one) or an imported PrivateKey. */
-export type NodeKeyInput = Bytes | PrivateKey | { pem: Bytes; passphrase?: string } | readonly (Bytes | { pem: Bytes; passphrase?: string })[]
+export type NodeKeyInput =
+  | Bytes
+  | PrivateKey
+  | {
+      /** The key: PEM text, or PEM or DER bytes (PKCS#8, SEC1, PKCS#1). */
+      pem: Bytes
+      /** Refused with a TlsConfigError when given: encrypted keys are not read; decrypt the key first. */
+      passphrase?: string
+    }
+  | readonly (
+      | Bytes
+      | {
+          /** The key: PEM text, or PEM or DER bytes (PKCS#8, SEC1, PKCS#1). */
+          pem: Bytes
+          /** Refused with a TlsConfigError when given: encrypted keys are not read; decrypt the key first. */
+          passphrase?: string
+        }
+    )[]
 
 /** node:tls's version names; 'TLSv1' and 'TLSv1.1' are accepted by the types and refused with a TlsConfigError. */
 export type NodeTlsVersion = 'TLSv1.3' | 'TLSv1.2' | 'TLSv1.1' | 'TLSv1'
@@ -29,6 +44,11 @@ export interface NodeTlsOptions {
   ca?: NodeCertificateInput | TrustStore
   /** Our certificate chain, leaf first (PEM with several blocks, or a list), with `key`. */
   cert?: NodeCertificateInput
+  /**
+   * The private key of `cert`'s leaf, as node:tls takes it: PEM or DER (PKCS#8, SEC1, PKCS#1), `{ pem }`, or a list
+   * of exactly one of these (node's list of several keys is refused: give several `{ cert, key }` pairs in
+   * `certificates`), or a key from importPrivateKey().
+   */
   key?: NodeKeyInput
   /** ALPN protocol names in preference order (RFC 7301), or one buffer in the wire format (length-prefixed names). */
   ALPNProtocols?: readonly Bytes[] | ArrayBufferView

@@ -2,6 +2,7 @@
 import * as net from 'node:net'
 import { TlsConfigError, TlsError } from '../../errors.js'
 import { TlsContext } from '../../handshake/context.js'
+import type { TypedEmit, TypedListen } from './events.js'
 import { type ServerOptions, type ServerPlan, serverPlan } from './options.js'
 import { TlsSocket } from './socket.js'
 
@@ -9,6 +10,47 @@ import { TlsSocket } from './socket.js'
 function hostPattern(hostname: string): RegExp {
   const escaped = hostname.replace(/[.^$+?\-\\[\]{}()|]/g, '\\$&').replaceAll('*', '[^.]*')
   return new RegExp(`^${escaped}$`, 'i')
+}
+
+/** The events a TlsServer emits, each with its listener's arguments (tls.Server's, and net.Server's). */
+export interface TlsServerEvents {
+  /** A client completed its handshake ('secure' on its socket); with `requestCert`, `socket.authorized` says whether its certificate verified. */
+  secureConnection: (socket: TlsSocket) => void
+  /**
+   * A client's handshake failed, or did not finish within `handshakeTimeout` (ERR_TLS_HANDSHAKE_TIMEOUT); the socket
+   * is being destroyed. The error is the socket's 'error' (see TlsSocketEvents.error).
+   */
+  tlsClientError: (error: TlsError, socket: TlsSocket) => void
+  /** One NSS key log line (SSLKEYLOGFILE format, newline-terminated) of the connection on `socket`. */
+  keylog: (line: Buffer, socket: TlsSocket) => void
+  /** A TCP connection was accepted, before its handshake (net.Server's event; the TlsSocket comes with 'secureConnection'). */
+  connection: (socket: net.Socket) => void
+  /** The server is bound, after listen(). */
+  listening: () => void
+  /** The server failed (net.Server's errors, e.g. EADDRINUSE from listen()); a client's failure is 'tlsClientError'. */
+  error: (error: Error) => void
+  /** The server closed and its last connection ended. */
+  close: () => void
+}
+
+/** The event methods of TlsServer, typed by TlsServerEvents (declaration merging: the class's methods are net.Server's). */
+export interface TlsServer {
+  /** Adds a listener for `event` (typed for the TlsServerEvents ones), as EventEmitter's on. */
+  on: TypedListen<TlsServerEvents, this>
+  /** Adds a listener called once, at the next `event`. */
+  once: TypedListen<TlsServerEvents, this>
+  /** The same as on. */
+  addListener: TypedListen<TlsServerEvents, this>
+  /** Adds a listener called before those already there. */
+  prependListener: TypedListen<TlsServerEvents, this>
+  /** Adds a listener called once, before those already there. */
+  prependOnceListener: TypedListen<TlsServerEvents, this>
+  /** Removes a listener added for `event`. */
+  off: TypedListen<TlsServerEvents, this>
+  /** The same as off. */
+  removeListener: TypedListen<TlsServerEvents, this>
+  /** Calls the listeners of `event` with the arguments the event carries; true when it had listeners. */
+  emit: TypedEmit<TlsServerEvents>
 }
 
 /**
@@ -116,7 +158,7 @@ export class TlsServer extends net.Server {
       plan.handshakeTimeout,
     ).unref()
     // Stays for the socket's life, as node:tls's does: before the handshake errors are tlsClientError, after it they are the socket's.
-    socket.on('error', (error: Error) => {
+    socket.on('error', (error: TlsError) => {
       if (!handshaking) return
       handshaking = false
       clearTimeout(timer)

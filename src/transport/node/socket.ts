@@ -11,6 +11,7 @@ import { cipherSuiteByName } from '../../policy/suites.js'
 import type { TrustStore } from '../../x509/trust-store.js'
 import { authorizationCode, type CheckServerIdentity } from './authorization.js'
 import { asTlsError, peerWentAway, TlsTransportError } from './errors.js'
+import type { TypedEmit, TypedListen } from './events.js'
 import { keyLogFile, keyLogLine } from './key-log.js'
 import { detailedPeerCertificate, peerCertificate } from './peer-certificate.js'
 
@@ -34,11 +35,64 @@ export interface TlsSocketOptions {
 
 /** What the socket gives the Connection it starts: its key log sink. */
 export interface ConnectionHooks {
+  /** Pass as the connection's `keyLog`: each line goes to SSLKEYLOGFILE (when set) and to the socket's 'keylog' listeners. */
   readonly keyLog: (line: string) => void
 }
 
 /** Makes the socket's Connection (context.client/server with the hooks), or a Connection made beforehand. */
 export type ConnectionStart = Connection | ((hooks: ConnectionHooks) => Connection)
+
+/** The events a TlsSocket emits, each with its listener's arguments (as node:tls's TLSSocket, and net.Socket's that apply). */
+export interface TlsSocketEvents {
+  /** Client: the handshake completed and the server was accepted (authorized, or let in by rejectUnauthorized: false); after 'secure'. */
+  secureConnect: () => void
+  /** Either side: the handshake completed and the peer was accepted; `authorized` and `authorizationError` are set by now. */
+  secure: () => void
+  /**
+   * Client: a new resumable session (after a TLS 1.3 NewSessionTicket, RFC 8446 §4.6.1, or a TLS 1.2 ticket), to
+   * pass as `session` to a later connect(); may fire more than once, each time with the newest.
+   */
+  session: (session: Buffer) => void
+  /** One NSS key log line for this connection's secrets (SSLKEYLOGFILE format), newline-terminated, as node's. */
+  keylog: (line: Buffer) => void
+  /** No data either way for the time set with setTimeout() (or connect's `timeout`); the socket stays open. */
+  timeout: () => void
+  /** The TCP connection of a socket connect() opened is established (the handshake starts then). */
+  connect: () => void
+  /** Decrypted application data (a string once setEncoding() was called). */
+  data: (data: Buffer) => void
+  /** The peer will send no more data: its close_notify, or its transport ended after the handshake. */
+  end: () => void
+  /**
+   * The connection failed, with a TlsError: an alert sent (`code`, `alert`) or received (TlsAlertReceivedError), a
+   * refused certificate (CertificateVerificationError), the socket underneath failing (TlsTransportError). Two
+   * errors are passed through as they are, not wrapped: one you give to destroy(), and the stream errors node's
+   * Duplex raises itself (ERR_STREAM_WRITE_AFTER_END, for a write after end()).
+   */
+  error: (error: TlsError) => void
+  /** The socket is closed, after 'error' when there was one; `hadError` says whether there was (net.Socket's argument). */
+  close: (hadError: boolean) => void
+}
+
+/** The event methods of TlsSocket, typed by TlsSocketEvents (declaration merging: the class's methods are Duplex's). */
+export interface TlsSocket {
+  /** Adds a listener for `event` (typed for the TlsSocketEvents ones), as EventEmitter's on. */
+  on: TypedListen<TlsSocketEvents, this>
+  /** Adds a listener called once, at the next `event`. */
+  once: TypedListen<TlsSocketEvents, this>
+  /** The same as on. */
+  addListener: TypedListen<TlsSocketEvents, this>
+  /** Adds a listener called before those already there. */
+  prependListener: TypedListen<TlsSocketEvents, this>
+  /** Adds a listener called once, before those already there. */
+  prependOnceListener: TypedListen<TlsSocketEvents, this>
+  /** Removes a listener added for `event`. */
+  off: TypedListen<TlsSocketEvents, this>
+  /** The same as off. */
+  removeListener: TypedListen<TlsSocketEvents, this>
+  /** Calls the listeners of `event` with the arguments the event carries; true when it had listeners. */
+  emit: TypedEmit<TlsSocketEvents>
+}
 
 /** An alert queued at a failure gets this long to drain before the socket underneath is destroyed. */
 const ALERT_LINGER_MS = 2_000
@@ -61,6 +115,10 @@ function closedError(): TlsError {
 export class TlsSocket extends Duplex {
   /** The transport underneath: the net.Socket (or the Duplex given as `socket`). */
   readonly socket: net.Socket
+  /**
+   * The sans-I/O Connection this socket drives (made by `start`): `info`, `session`, `state`. Read from it freely;
+   * feeding it bytes or taking its output yourself would desynchronize the socket.
+   */
   readonly connection: Connection
   /** Always true, as on tls.TLSSocket. */
   readonly encrypted = true
@@ -123,7 +181,7 @@ export class TlsSocket extends Duplex {
     return name && isIP(name) === 0 ? name : false
   }
 
-  /** 'TLSv1.3' or 'TLSv1.2'; null before the handshake. */
+  /** The negotiated version, 'TLSv1.3' or 'TLSv1.2' (tls.TLSSocket's getProtocol); null before the handshake. */
   getProtocol(): string | null {
     return this.connection.info?.version ?? null
   }
@@ -183,12 +241,19 @@ export class TlsSocket extends Duplex {
     return finished ? Buffer.from(finished.peer) : undefined
   }
 
-  /** Keying material (RFC 8446 7.5 for TLS 1.3, RFC 5705 for TLS 1.2), node's argument order. */
+  /**
+   * `length` bytes of keying material exported under `label` and an optional `context` (RFC 8446 §7.5 for TLS 1.3,
+   * RFC 5705 for TLS 1.2), in tls.TLSSocket's argument order; throws a TlsError (ERR_TLS_NOT_READY) before the handshake has completed.
+   */
   exportKeyingMaterial(length: number, label: string, context?: Uint8Array): Buffer {
     return Buffer.from(this.connection.exportKeyingMaterial(label, context, length))
   }
 
-  /** TLS 1.3 KeyUpdate, asking the peer to update as well. */
+  /**
+   * Sends a TLS 1.3 KeyUpdate (RFC 8446 §4.6.3) and switches to new sending keys; `requestPeerUpdate` (default true)
+   * asks the peer to update its keys too. Throws a TlsError on a TLS 1.2 connection (ERR_TLS_KEY_UPDATE_TLS12) and
+   * before the handshake has completed (ERR_TLS_NOT_READY).
+   */
   updateKeys(requestPeerUpdate = true): void {
     this.connection.updateKeys(requestPeerUpdate)
     // Right away, like a handshake flight: the peer answers it before its next data.
@@ -254,27 +319,27 @@ export class TlsSocket extends Duplex {
     return this.peer.address ?? this.socket.remoteAddress
   }
 
-  /** The peer's port. */
+  /** The peer's TCP port (kept after the socket closes, like remoteAddress); undefined over a Duplex that has none. */
   get remotePort(): number | undefined {
     return this.peer.port ?? this.socket.remotePort
   }
 
-  /** 'IPv4' or 'IPv6'. */
+  /** The peer address's family, 'IPv4' or 'IPv6' (kept after the socket closes, like remoteAddress). */
   get remoteFamily(): string | undefined {
     return this.peer.family ?? this.socket.remoteFamily
   }
 
-  /** Our IP address on this connection. */
+  /** The local IP address of the TCP socket underneath (net.Socket's localAddress); undefined over a Duplex that has none. */
   get localAddress(): string | undefined {
     return this.socket.localAddress
   }
 
-  /** Our port on this connection. */
+  /** The local TCP port of the socket underneath (net.Socket's localPort). */
   get localPort(): number | undefined {
     return this.socket.localPort
   }
 
-  /** 'IPv4' or 'IPv6' for our end. */
+  /** The local address's family, 'IPv4' or 'IPv6' (net.Socket's localFamily, Node 18.8+). */
   get localFamily(): string | undefined {
     return (this.socket as net.Socket & { localFamily?: string }).localFamily
   }
@@ -289,7 +354,7 @@ export class TlsSocket extends Duplex {
     return this.plaintextWritten
   }
 
-  /** True while the TCP connection is being established. */
+  /** True while the TCP connection underneath is being established (net.Socket's connecting); the handshake has not started yet. */
   get connecting(): boolean {
     return this.socket.connecting === true
   }
@@ -512,6 +577,7 @@ export class TlsSocket extends Duplex {
     }
   }
 
+  /** @internal Duplex's read hook: more plaintext is wanted, so the paused socket underneath resumes. */
   override _read(): void {
     if (this.socket.isPaused()) this.socket.resume()
   }
@@ -531,10 +597,12 @@ export class TlsSocket extends Duplex {
     this.once('close', onClose)
   }
 
+  /** @internal Duplex's write hook: the chunk is sent once the peer is authorized (see send). */
   override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
     this.send(chunk, callback)
   }
 
+  /** @internal Duplex's batched write hook: corked writes go out as one write (fewer, fuller records). */
   override _writev(chunks: { chunk: Buffer }[], callback: (error?: Error | null) => void): void {
     this.send(chunks.length === 1 ? chunks[0]!.chunk : Buffer.concat(chunks.map((c) => c.chunk)), callback)
   }
@@ -562,6 +630,7 @@ export class TlsSocket extends Duplex {
     this.toSocket(out, (error) => callback(error ? this.onSocketError(error) : null))
   }
 
+  /** @internal Duplex's end hook: close_notify after everything written, then the TCP half-close. */
   override _final(callback: (error?: Error | null) => void): void {
     // close_notify goes after the handshake and the data written before it; then the TCP half-close.
     this.whenSecure((error) => {
@@ -575,6 +644,7 @@ export class TlsSocket extends Duplex {
     })
   }
 
+  /** @internal Duplex's destroy hook: the socket underneath is destroyed (after an alert drains), then 'close' with hadError. */
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
     clearTimeout(this.idleTimer)
     this.connection.onProgress = undefined
