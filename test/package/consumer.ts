@@ -57,17 +57,47 @@ socket.on('error', (error: TlsError) => {
 })
 `
 
+/**
+ * The typed events, as a consumer sees them through the packed declarations: each `@ts-expect-error` line must be a
+ * type error (tsc reports an unused directive otherwise), so a listener of the wrong shape that compiles fails the build.
+ */
+const typedEvents = `import type { TlsError } from 'pure-tls'
+import type { TlsServer, TlsSocket } from 'pure-tls/node'
+
+export function listen(socket: TlsSocket, server: TlsServer): void {
+  socket.on('session', (session: Buffer) => session.length)
+  socket.on('keylog', (line: Buffer) => line.length)
+  socket.on('close', (hadError: boolean) => hadError)
+  socket.on('error', (error: TlsError) => error.code)
+  socket.on('error', (error: Error) => error.message)
+  socket.on('pause', () => undefined)
+  server.on('secureConnection', (tlsSocket: TlsSocket) => tlsSocket.authorized)
+  server.on('tlsClientError', (error: TlsError, tlsSocket: TlsSocket) => [error.code, tlsSocket.remoteAddress])
+  // @ts-expect-error 'session' carries a Buffer
+  socket.on('session', (session: string) => session)
+  // @ts-expect-error 'close' carries a boolean
+  socket.once('close', (hadError: number) => hadError)
+  // @ts-expect-error 'secure' carries nothing
+  socket.on('secure', (what: string) => what)
+  // @ts-expect-error 'secureConnection' gives a TlsSocket, not a string
+  server.on('secureConnection', (name: string) => name)
+  // @ts-expect-error emit('session') needs its Buffer
+  socket.emit('session')
+}
+`
+
 /** File name → contents of the consumer project (its package.json, type commonjs, is written beside them). */
 export const consumerFiles: Readonly<Record<string, string>> = {
   'esm.mjs': esm,
   'cjs.cjs': cjs,
   'consumer.ts': typed,
   'consumer-esm.mts': typed,
+  'events.ts': typedEvents,
 }
 
 function tsconfig(compilerOptions: Record<string, unknown>): string {
   const common = { strict: true, target: 'es2022', types: ['node'], forceConsistentCasingInFileNames: true }
-  return JSON.stringify({ compilerOptions: { ...common, ...compilerOptions }, files: ['consumer.ts', 'consumer-esm.mts'] }, null, 2)
+  return JSON.stringify({ compilerOptions: { ...common, ...compilerOptions }, files: ['consumer.ts', 'consumer-esm.mts', 'events.ts'] }, null, 2)
 }
 
 /** One tsconfig per module mode the package supports; node16 emits, so its output can run. */
