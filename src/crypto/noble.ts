@@ -1,13 +1,13 @@
 // The default CryptoProvider: pure JavaScript primitives from @noble/hashes, @noble/ciphers and @noble/curves.
-import { gcm } from '@noble/ciphers/aes.js'
 import { chacha20poly1305 } from '@noble/ciphers/chacha.js'
 import { expand, extract } from '@noble/hashes/hkdf.js'
 import { hmac } from '@noble/hashes/hmac.js'
 import { TlsError } from '../errors.js'
 import { type NobleCurves, nobleCurves, randomSecretKey } from './curves.js'
 import { hybridEncapsulate, hybridKeyShare } from './hybrid.js'
-import type { AeadName, HashAlgorithm, HashName, HashState, NamedGroupName, SyncAeadAlgorithm, SyncCryptoProvider, SyncKeyShare } from './provider.js'
+import type { AeadName, HashAlgorithm, HashName, HashState, NamedGroupName, SyncAeadAlgorithm, SyncAeadKey, SyncCryptoProvider, SyncKeyShare } from './provider.js'
 import { type NobleHash, nobleHash } from './noble-hashes.js'
+import { AesGcmKey } from './noble-gcm.js'
 import { checkedRandomBytes, type RandomBytes, runtimeRandomBytes } from './random.js'
 import { createSigner, verify } from './signatures.js'
 
@@ -38,7 +38,8 @@ const hashAlgorithms: Record<HashName, HashAlgorithm> = {
   'SHA-512': hashAlgorithm('SHA-512'),
 }
 
-function aeadAlgorithm(name: AeadName, keyLength: number, cipher: typeof gcm | typeof chacha20poly1305): SyncAeadAlgorithm {
+/** An AEAD of 12-byte nonces and 16-byte tags whose keys `keyed` makes once per traffic key. */
+function aeadAlgorithm(name: AeadName, keyLength: number, keyed: (key: Uint8Array) => SyncAeadKey): SyncAeadAlgorithm {
   return {
     name,
     keyLength,
@@ -46,26 +47,32 @@ function aeadAlgorithm(name: AeadName, keyLength: number, cipher: typeof gcm | t
     tagLength: 16,
     importKey(key) {
       if (key.length !== keyLength) throw new TlsError('internal_error', `${name} key must be ${keyLength} bytes`)
-      const k = key.slice()
-      return {
-        seal: (nonce, plaintext, aad) => cipher(k, nonce, aad).encrypt(plaintext),
-        open(nonce, ciphertext, aad) {
-          if (ciphertext.length < 16) return null
-          try {
-            return cipher(k, nonce, aad).decrypt(ciphertext)
-          } catch {
-            return null
-          }
-        },
+      return keyed(key)
+    },
+  }
+}
+
+/** ChaCha20-Poly1305 through noble's one-shot API: its per-call setup is the Poly1305 one-time key, per nonce by design. */
+function chacha20Poly1305Key(key: Uint8Array): SyncAeadKey {
+  const k = key.slice()
+  return {
+    seal: (nonce, plaintext, aad) => chacha20poly1305(k, nonce, aad).encrypt(plaintext),
+    open(nonce, ciphertext, aad) {
+      if (ciphertext.length < 16) return null
+      try {
+        return chacha20poly1305(k, nonce, aad).decrypt(ciphertext)
+      } catch {
+        return null
       }
     },
   }
 }
 
 const aeadAlgorithms: Record<AeadName, SyncAeadAlgorithm> = {
-  'AES-128-GCM': aeadAlgorithm('AES-128-GCM', 16, gcm),
-  'AES-256-GCM': aeadAlgorithm('AES-256-GCM', 32, gcm),
-  'CHACHA20-POLY1305': aeadAlgorithm('CHACHA20-POLY1305', 32, chacha20poly1305),
+  // AES-GCM keyed once per traffic key: the key schedule and GHASH table are not rebuilt per record (noble-gcm.ts).
+  'AES-128-GCM': aeadAlgorithm('AES-128-GCM', 16, (key) => new AesGcmKey(key)),
+  'AES-256-GCM': aeadAlgorithm('AES-256-GCM', 32, (key) => new AesGcmKey(key)),
+  'CHACHA20-POLY1305': aeadAlgorithm('CHACHA20-POLY1305', 32, chacha20Poly1305Key),
 }
 
 /** A secret scalar for `group` from `randomBytes`, or the fixed one given (test vectors). */
