@@ -6,7 +6,7 @@ const REQUEST = Buffer.from('GET / HTTP/1.1\r\nHost: localhost\r\nConnection: ke
 const HEADER_END = Buffer.from('\r\n\r\n')
 
 /** One keep-alive connection sending a request each time the previous response is complete. */
-class LoadConnection {
+export class LoadConnection {
   completed = 0
   private buffered: Buffer = Buffer.alloc(0)
   private running = false

@@ -1,8 +1,8 @@
-// A child process of bench/http.ts: http.Server behind pure-tls's createServer, or https.createServer, answering tiny responses; port and CPU over IPC.
+// A child process of bench/http.ts: http.Server behind pure-tls's createServer (noble or node:crypto provider), or https.createServer, answering tiny responses; port and CPU over IPC.
 import { createServer as createHttpServer, type RequestListener } from 'node:http'
 import { createServer as createHttpsServer } from 'node:https'
 import type { AddressInfo, Server } from 'node:net'
-import { createServer } from '../../src/transport/node.js'
+import { createServer, nodeCryptoProvider } from '../../src/transport/node.js'
 
 /** What the parent asks: 'cpu' (reply: this process's CPU time so far, µs) or 'exit'. */
 export type HttpServerRequest = 'cpu' | 'exit'
@@ -20,9 +20,10 @@ const answer: RequestListener = (_req, res) => {
 
 function start(): Server {
   if (stack === 'node:tls') return createHttpsServer(tlsOptions, answer)
-  if (stack !== 'pure-tls') throw new Error(`BENCH_STACK must be pure-tls or node:tls, got ${stack}`)
+  if (stack !== 'pure-tls' && stack !== 'pure-tls node:crypto') throw new Error(`BENCH_STACK must be pure-tls, pure-tls node:crypto or node:tls, got ${stack}`)
   const http = createHttpServer(answer)
-  return createServer(tlsOptions, (socket) => http.emit('connection', socket))
+  const provider = stack === 'pure-tls node:crypto' ? { provider: nodeCryptoProvider() } : {}
+  return createServer({ ...tlsOptions, ...provider }, (socket) => http.emit('connection', socket))
 }
 
 const send = (reply: HttpServerReply) => process.send!(reply)
