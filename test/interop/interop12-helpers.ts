@@ -20,7 +20,7 @@ import type { ConnectOptions, ServerOptions } from '../../src/transport/node.js'
 import { runPair, type Tamper } from '../helpers/pair.js'
 import type { SocketPeer } from '../helpers/peers.js'
 import { type Chain, makeChain, type PkiKeyType } from '../helpers/pki.js'
-import { type Endpoint, GROUPS, type Group, type OurServer, type OurSocket, ourConnect, startOurServer } from './interop13-helpers.js'
+import { type Endpoint, GROUPS, type Group, type MatrixProvider, type OurServer, type OurSocket, ourConnect, startOurServer } from './interop13-helpers.js'
 import { now, openedNow } from '../helpers/sync.js'
 
 /** A TLS 1.2 suite under its IANA name (ours, node's standardName) and its OpenSSL name. */
@@ -58,15 +58,17 @@ export interface Cell12 {
   readonly suite: Tls12Suite
   readonly group: Group
   readonly certificate: CertificateColumn
-  /** "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256 × X25519 × RSA-2048" */
+  /** The crypto provider our side runs on. */
+  readonly provider: MatrixProvider
+  /** "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256 × X25519 × RSA-2048 (noble)" */
   readonly title: string
 }
 
-/** Every suite × every group × every certificate whose key can authenticate the suite. */
-export function tls12Cells(): Cell12[] {
+/** Every suite × every group × every certificate whose key can authenticate the suite, our side on `provider`. */
+export function tls12Cells(provider: MatrixProvider): Cell12[] {
   return TLS12_SUITES.flatMap((suite) =>
     CERTIFICATE_COLUMNS.filter((certificate) => certificate.authentication === suite.authentication).flatMap((certificate) =>
-      GROUPS.map((group) => ({ suite, group, certificate, title: `${suite.iana} × ${group.name} × ${certificate.label}` })),
+      GROUPS.map((group) => ({ suite, group, certificate, provider, title: `${suite.iana} × ${group.name} × ${certificate.label} (${provider.name})` })),
     ),
   )
 }

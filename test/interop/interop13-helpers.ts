@@ -6,7 +6,10 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { TLSSocket } from 'node:tls'
 import { expect } from 'vitest'
-import type { NamedGroupName } from '../../src/crypto/provider.js'
+import { nobleProvider } from '../../src/crypto/noble.js'
+import { nodeCryptoProvider } from '../../src/crypto/node-crypto.js'
+import type { CryptoProvider, NamedGroupName } from '../../src/crypto/provider.js'
+import { webCryptoProvider } from '../../src/crypto/webcrypto.js'
 import { type ConnectOptions, connect, createServer, type ServerOptions, type TlsSocket } from '../../src/transport/node.js'
 import { OutputBuffer } from '../helpers/output.js'
 import { type Chain, makeChain, makeClientChain, type PkiKeyType } from '../helpers/pki.js'
@@ -20,6 +23,19 @@ const TRANSFER_TIMEOUT_MS = 30_000
 
 export const TLS13_SUITES = ['TLS_AES_128_GCM_SHA256', 'TLS_AES_256_GCM_SHA384', 'TLS_CHACHA20_POLY1305_SHA256'] as const
 export type Tls13Suite = (typeof TLS13_SUITES)[number]
+
+/** A crypto provider our side runs on, named for test titles. */
+export interface MatrixProvider {
+  readonly name: 'noble' | 'node:crypto' | 'webcrypto'
+  readonly provider: CryptoProvider
+}
+
+/** The interop matrices run once per provider: the pure-JS default, node:crypto, and Node's SubtleCrypto (asynchronous). */
+export const MATRIX_PROVIDERS: readonly MatrixProvider[] = [
+  { name: 'noble', provider: nobleProvider },
+  { name: 'node:crypto', provider: nodeCryptoProvider() },
+  { name: 'webcrypto', provider: webCryptoProvider() },
+]
 
 /** A key exchange group under each name the peers use for it. */
 export interface Group {

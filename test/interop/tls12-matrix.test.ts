@@ -1,4 +1,4 @@
-// TLS 1.2 interop matrix: 6 suites × 3 groups × the certificates each suite takes, our client and server against openssl -tls1_2 and node:tls (maxVersion TLSv1.2), 1 MiB each way.
+// TLS 1.2 interop matrix: 6 suites × 3 groups × the certificates each suite takes, once per crypto provider on our side, our client and server against openssl -tls1_2 and node:tls (maxVersion TLSv1.2), 1 MiB each way.
 //
 // Each cell runs four pairings at once and asserts, from both ends, the version, the suite, the group and the
 // extended master secret (RFC 7627):
@@ -39,6 +39,7 @@ import {
   allChecks,
   disposeAll,
   exchangeBulk,
+  MATRIX_PROVIDERS,
   opensslCertificateArgs,
   parseOpenSslClientReport,
   processEndpoint,
@@ -91,7 +92,7 @@ async function ourClientWithOpenSslServer(cell: Cell12, chain: Chain): Promise<v
     '-quiet', '-brief', '-naccept', '1', '-tls1_2', '-cipher', cell.suite.openssl, '-groups', cell.group.name,
     '-trace', '-msgfile', trace, ...opensslCertificateArgs(chain),
   ])
-  const client = await ourClient({ port: server.port, ca: chain.rootPem })
+  const client = await ourClient({ port: server.port, ca: chain.rootPem, provider: cell.provider.provider })
   expectOurInfo(client.info, cell, 'client')
   await exchangeBulk(client, processEndpoint('openssl s_server', server))
   await client.end()
@@ -106,7 +107,7 @@ async function ourClientWithOpenSslServer(cell: Cell12, chain: Chain): Promise<v
 /** A handshake-only s_server without -quiet prints its session, which `openssl sess_id -text` describes. */
 async function expectOpenSslServerSession(cell: Cell12, chain: Chain): Promise<void> {
   const server = await startOpenSslServer(['-naccept', '1', '-tls1_2', '-cipher', cell.suite.openssl, '-groups', cell.group.name, ...opensslCertificateArgs(chain)])
-  const client = await ourClient({ port: server.port, ca: chain.rootPem })
+  const client = await ourClient({ port: server.port, ca: chain.rootPem, provider: cell.provider.provider })
   await server.waitForOutput(/CIPHER is/)
   await client.end()
   expect(await server.waitForExit(10_000)).toBe(0)
@@ -115,7 +116,7 @@ async function expectOpenSslServerSession(cell: Cell12, chain: Chain): Promise<v
 
 async function ourClientWithNodeServer(cell: Cell12, chain: Chain): Promise<void> {
   const server = await startNodeTlsServer({ cert: chain.chainPem, key: chain.keyPem, maxVersion: 'TLSv1.2', ciphers: cell.suite.openssl, ecdhCurve: cell.group.node })
-  const client = await ourClient({ port: server.port, ca: chain.rootPem })
+  const client = await ourClient({ port: server.port, ca: chain.rootPem, provider: cell.provider.provider })
   const connection = await server.nextConnection()
   expectOurInfo(client.info, cell, 'client')
   await expectNodeSide(connection, client.socket.exportKeyingMaterial(32, EXPORTER_LABEL, EXPORTER_CONTEXT), cell, 'server')
@@ -129,6 +130,7 @@ function startOurServerFor(cell: Cell12, chain: Chain) {
     key: chain.keyPem,
     cipherSuites: [...TLS13_SUITE_NAMES, cell.suite.iana],
     groups: [cell.group.name],
+    provider: cell.provider.provider,
   })
 }
 
@@ -167,8 +169,8 @@ async function nodeClientWithOurServer(cell: Cell12, chain: Chain): Promise<void
   await exchangeBulk(socketEndpoint('node:tls client', client), connection)
 }
 
-describe('TLS 1.2 matrix: our client ↔ openssl s_server -tls1_2 and node:tls server; openssl s_client -tls1_2 and node:tls client ↔ our server', () => {
-  for (const cell of tls12Cells()) {
+describe.each(MATRIX_PROVIDERS)('TLS 1.2 matrix, our side on the $name provider: our client ↔ openssl s_server -tls1_2 and node:tls server; openssl s_client -tls1_2 and node:tls client ↔ our server', (provider) => {
+  for (const cell of tls12Cells(provider)) {
     it(`${cell.title}: our client ↔ openssl s_server, our client ↔ node:tls server, openssl s_client ↔ our server, node:tls client ↔ our server`, async () => {
       const chain = await serverChain(cell.certificate.pki)
       await allChecks({

@@ -1,4 +1,4 @@
-// TLS 1.3 features against real peers: HelloRetryRequest and its cookie, client certificates, ALPN, SNI, KeyUpdate, close_notify, exporters, tickets, GnuTLS.
+// TLS 1.3 features against real peers: HelloRetryRequest and its cookie, client certificates, ALPN, SNI, KeyUpdate, close_notify, exporters, tickets; GnuTLS (TLS 1.3 and 1.2) once per crypto provider.
 import { randomBytes, X509Certificate } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
@@ -20,12 +20,14 @@ import {
   disposeAll,
   exchangeBulk,
   expectSameBytes,
+  MATRIX_PROVIDERS,
   nodeEndpoint,
   nodeReport,
   opensslCertificateArgs,
   type OpenSslTrace,
   openSslTracing,
   ourConnect,
+  type OurSocket,
   parseOpenSslClientReport,
   processEndpoint,
   scratchFile,
@@ -535,53 +537,75 @@ describe('NewSessionTicket', () => {
   })
 })
 
-describe('GnuTLS', () => {
+describe.each(MATRIX_PROVIDERS)('GnuTLS, our side on the $name provider', ({ provider }) => {
   /** "- Description: (TLS1.3-X.509)-(ECDHE-SECP384R1)-(RSA-PSS-RSAE-SHA256)-(AES-256-GCM)" from gnutls-serv / gnutls-cli. */
   function gnutlsDescription(text: string): string[] {
     const description = text.match(/- Description: (.*)\n/)?.[1]
     return description?.match(/\(([^)]*)\)/g)?.map((part) => part.slice(1, -1)) ?? []
   }
 
-  it('our client ↔ gnutls-serv --echo: TLS_AES_256_GCM_SHA384 × P-384 × RSA-2048', async () => {
-    const rsa = await serverChain('rsa-2048')
-    const server = await startGnutlsServer([
-      '--echo',
-      '--crlf',
-      '--x509certfile', rsa.chainPath,
-      '--x509keyfile', rsa.keyPath,
-      '--priority', 'NORMAL:-VERS-ALL:+VERS-TLS1.3:-CIPHER-ALL:+AES-256-GCM:-GROUP-ALL:+GROUP-SECP384R1',
-    ])
-    const ours = await ourConnect({ port: server.port, ca: rsa.rootPem })
-    expect(ours.info).toMatchObject({ version: 'TLSv1.3', cipherSuite: 'TLS_AES_256_GCM_SHA384', group: 'secp384r1', signatureScheme: 'rsa_pss_rsae_sha256' })
-    // gnutls-serv --echo is line-oriented: text lines come back exactly (peers.ts).
+  /** Our client against gnutls-serv --echo with `priority`: base64 lines there and back (gnutls-serv --echo is line-oriented, peers.ts). */
+  async function ourClientEchoedByGnutls(chain: Chain, priority: string, options: Omit<ConnectOptions, 'port'>): Promise<{ info: OurSocket['info']; description: string[] }> {
+    const server = await startGnutlsServer(['--echo', '--crlf', '--x509certfile', chain.chainPath, '--x509keyfile', chain.keyPath, '--priority', priority])
+    const ours = await ourConnect({ port: server.port, ca: chain.rootPem, provider, ...options })
     const lines = Buffer.from(randomBytes(48 * KiB).toString('base64').replace(/.{63}/g, '$&\r\n') + '\r\n')
     await ours.write(lines)
     expectSameBytes('gnutls-serv echo', await ours.received.waitForBytes(lines.length, 20_000), lines)
     await server.waitForOutput(/- Description: .*\n/)
-    expect(gnutlsDescription(server.output())).toEqual(['TLS1.3-X.509', 'ECDHE-SECP384R1', 'RSA-PSS-RSAE-SHA256', 'AES-256-GCM'])
-  })
+    return { info: ours.info, description: gnutlsDescription(server.output()) }
+  }
 
-  it('gnutls-cli ↔ our server: TLS_CHACHA20_POLY1305_SHA256 × X25519 × Ed25519', async () => {
-    const ed = await serverChain('ed25519')
-    const server = await startOurServer({ cert: ed.chainPem, key: ed.keyPem, cipherSuites: ['TLS_CHACHA20_POLY1305_SHA256'], groups: ['X25519'] })
+  /** gnutls-cli with `priority` against our server: 256 KiB each way (gnutls-cli moves stdin slowly, about 4 s per MiB). */
+  async function gnutlsClientWithOurServer(chain: Chain, priority: string, options: ServerOptions): Promise<{ info: OurSocket['info']; log: string }> {
+    const server = await startOurServer({ cert: chain.chainPem, key: chain.keyPem, provider, ...options })
     const logfile = scratchFile()
-    const peer = await runGnutlsClient(
-      [
-        '--x509cafile', ed.rootPath,
-        '--verify-hostname', 'localhost',
-        '--logfile', logfile,
-        '--priority', 'NORMAL:-VERS-ALL:+VERS-TLS1.3:-CIPHER-ALL:+CHACHA20-POLY1305:-GROUP-ALL:+GROUP-X25519',
-      ],
-      { connectTo: server.port },
-    )
+    const peer = await runGnutlsClient(['--x509cafile', chain.rootPath, '--verify-hostname', 'localhost', '--logfile', logfile, '--priority', priority], { connectTo: server.port })
     const accepted = await server.nextConnection()
-    expect(accepted.info).toMatchObject({ version: 'TLSv1.3', cipherSuite: 'TLS_CHACHA20_POLY1305_SHA256', group: 'x25519' })
-    // gnutls-cli moves stdin slowly (about 4 s per MiB, against openssl s_server too): 256 KiB each way.
     await exchangeBulk(accepted, processEndpoint('gnutls-cli', peer), 256 * KiB)
     await accepted.end()
     await peer.waitForExit()
     const log = await readFile(logfile, 'utf8')
     expect(log).toMatch(/The certificate is trusted/)
+    return { info: accepted.info, log }
+  }
+
+  it('our client ↔ gnutls-serv --echo: TLS_AES_256_GCM_SHA384 × P-384 × RSA-2048', async () => {
+    const { info, description } = await ourClientEchoedByGnutls(
+      await serverChain('rsa-2048'),
+      'NORMAL:-VERS-ALL:+VERS-TLS1.3:-CIPHER-ALL:+AES-256-GCM:-GROUP-ALL:+GROUP-SECP384R1',
+      {},
+    )
+    expect(info).toMatchObject({ version: 'TLSv1.3', cipherSuite: 'TLS_AES_256_GCM_SHA384', group: 'secp384r1', signatureScheme: 'rsa_pss_rsae_sha256' })
+    expect(description).toEqual(['TLS1.3-X.509', 'ECDHE-SECP384R1', 'RSA-PSS-RSAE-SHA256', 'AES-256-GCM'])
+  })
+
+  it('gnutls-cli ↔ our server: TLS_CHACHA20_POLY1305_SHA256 × X25519 × Ed25519', async () => {
+    const { info, log } = await gnutlsClientWithOurServer(
+      await serverChain('ed25519'),
+      'NORMAL:-VERS-ALL:+VERS-TLS1.3:-CIPHER-ALL:+CHACHA20-POLY1305:-GROUP-ALL:+GROUP-X25519',
+      { cipherSuites: ['TLS_CHACHA20_POLY1305_SHA256'], groups: ['X25519'] },
+    )
+    expect(info).toMatchObject({ version: 'TLSv1.3', cipherSuite: 'TLS_CHACHA20_POLY1305_SHA256', group: 'x25519' })
     expect(gnutlsDescription(log)).toEqual(['TLS1.3-X.509', 'ECDHE-X25519', 'EdDSA-Ed25519', 'CHACHA20-POLY1305'])
+  })
+
+  it('our client ↔ gnutls-serv --echo, TLS 1.2: TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256 × P-256 × ECDSA P-256', async () => {
+    const { info, description } = await ourClientEchoedByGnutls(
+      await serverChain('ecdsa-p256'),
+      'NORMAL:-VERS-ALL:+VERS-TLS1.2:-CIPHER-ALL:+AES-128-GCM:-GROUP-ALL:+GROUP-SECP256R1',
+      { minVersion: 'TLSv1.2', maxVersion: 'TLSv1.2' },
+    )
+    expect(info).toMatchObject({ version: 'TLSv1.2', cipherSuite: 'TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256', group: 'secp256r1', extendedMasterSecret: true })
+    expect(description).toEqual(['TLS1.2-X.509', 'ECDHE-SECP256R1', 'ECDSA-SHA256', 'AES-128-GCM'])
+  })
+
+  it('gnutls-cli ↔ our server, TLS 1.2: TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256 × X25519 × RSA-2048', async () => {
+    const { info, log } = await gnutlsClientWithOurServer(
+      await serverChain('rsa-2048'),
+      'NORMAL:-VERS-ALL:+VERS-TLS1.2:-CIPHER-ALL:+CHACHA20-POLY1305:-GROUP-ALL:+GROUP-X25519',
+      { minVersion: 'TLSv1.2', maxVersion: 'TLSv1.2', cipherSuites: ['TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256'], groups: ['X25519'] },
+    )
+    expect(info).toMatchObject({ version: 'TLSv1.2', cipherSuite: 'TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256', group: 'x25519', extendedMasterSecret: true })
+    expect(gnutlsDescription(log)).toEqual(['TLS1.2-X.509', 'ECDHE-X25519', 'RSA-PSS-RSAE-SHA256', 'CHACHA20-POLY1305'])
   })
 })

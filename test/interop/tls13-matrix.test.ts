@@ -1,4 +1,4 @@
-// TLS 1.3 interop matrix: 3 suites × 3 groups × 4 server keys, each cell our client and our server against openssl and node:tls with 1 MiB each way.
+// TLS 1.3 interop matrix: 3 suites × 3 groups × 4 server keys, once per crypto provider on our side, each cell our client and our server against openssl and node:tls with 1 MiB each way.
 //
 // What each pairing asserts about the negotiated suite and group, from both ends:
 // - ours: conn.info (version, cipherSuite, group; as a client also the server's signature scheme and peerVerified).
@@ -18,6 +18,8 @@ import {
   exchangeBulk,
   type Group,
   GROUPS,
+  MATRIX_PROVIDERS,
+  type MatrixProvider,
   nodeEndpoint,
   nodeReport,
   opensslCertificateArgs,
@@ -42,6 +44,7 @@ interface Cell {
   readonly group: Group
   readonly key: ServerKey
   readonly chain: Chain
+  readonly provider: MatrixProvider
 }
 
 function expectOurs(socket: OurSocket, cell: Cell): void {
@@ -70,9 +73,9 @@ function opensslCellArgs(cell: Cell): string[] {
   return ['-tls1_3', '-ciphersuites', cell.suite, '-groups', cell.group.name]
 }
 
-/** The options that force the cell on our side. */
+/** The options that force the cell (and its provider) on our side. */
 function ourCellOptions(cell: Cell) {
-  return { cipherSuites: [cell.suite], groups: [cell.group.name], maxVersion: 'TLSv1.3' as const }
+  return { cipherSuites: [cell.suite], groups: [cell.group.name], maxVersion: 'TLSv1.3' as const, provider: cell.provider.provider }
 }
 
 /** The node:tls options that force the cell. */
@@ -130,22 +133,24 @@ async function nodeClientWithOurServer(cell: Cell): Promise<void> {
   expectNode(client, cell, 'client')
 }
 
-for (const key of SERVER_KEYS) {
-  describe(`server certificate ${key.label}`, () => {
-    for (const suite of TLS13_SUITES) {
-      for (const group of GROUPS) {
-        const cell = `${suite} × ${group.name} × ${key.label}`
-        it(`${cell}: our client ↔ openssl s_server, our client ↔ node:tls server, openssl s_client ↔ our server, node:tls client ↔ our server`, async () => {
-          const chain = await serverChain(key.pki)
-          const c: Cell = { suite, group, key, chain }
-          await allChecks({
-            [`our client ↔ openssl s_server: ${cell}`]: () => ourClientWithOpenSslServer(c),
-            [`our client ↔ node:tls server: ${cell}`]: () => ourClientWithNodeServer(c),
-            [`openssl s_client ↔ our server: ${cell}`]: () => openSslClientWithOurServer(c),
-            [`node:tls client ↔ our server: ${cell}`]: () => nodeClientWithOurServer(c),
+for (const provider of MATRIX_PROVIDERS) {
+  for (const key of SERVER_KEYS) {
+    describe(`${provider.name} provider, server certificate ${key.label}`, () => {
+      for (const suite of TLS13_SUITES) {
+        for (const group of GROUPS) {
+          const cell = `${suite} × ${group.name} × ${key.label} (${provider.name})`
+          it(`${cell}: our client ↔ openssl s_server, our client ↔ node:tls server, openssl s_client ↔ our server, node:tls client ↔ our server`, async () => {
+            const chain = await serverChain(key.pki)
+            const c: Cell = { suite, group, key, chain, provider }
+            await allChecks({
+              [`our client ↔ openssl s_server: ${cell}`]: () => ourClientWithOpenSslServer(c),
+              [`our client ↔ node:tls server: ${cell}`]: () => ourClientWithNodeServer(c),
+              [`openssl s_client ↔ our server: ${cell}`]: () => openSslClientWithOurServer(c),
+              [`node:tls client ↔ our server: ${cell}`]: () => nodeClientWithOurServer(c),
+            })
           })
-        })
+        }
       }
-    }
-  })
+    })
+  }
 }
