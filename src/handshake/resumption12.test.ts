@@ -208,6 +208,10 @@ describe('our TLS 1.2 NewSessionTicket (RFC 5077 3.3)', () => {
     expect(now(sealer.open(ticket.ticket))).toEqual(session)
   })
 
+  it(`a fresh session sealed a few milliseconds after its handshake stamped it: still ${TICKET_LIFETIME_SECONDS} s`, () => {
+    for (const late of [1, 17, 999]) expect(issue(T0 + late).ticketLifetimeHint, `${late} ms late`).toBe(TICKET_LIFETIME_SECONDS)
+  })
+
   it('a renewed session: the hint is what is left of its lifetime, at least 1 s', () => {
     expect(issue(T0 + 1800_000).ticketLifetimeHint).toBe(TICKET_LIFETIME_SECONDS - 1800)
     expect(issue(T0 + TICKET_LIFETIME_SECONDS * 1000 - 10).ticketLifetimeHint).toBe(1)

@@ -112,11 +112,12 @@ export function* checkForResumption12(config: HandshakeConfig, hello: ClientHell
 
 /**
  * Our NewSessionTicket (RFC 5077 3.3) for the session `state` describes. A renewed session keeps the time of its
- * full handshake, so a resumption never extends it: the hint is what is left of its lifetime. A session too big
+ * full handshake, so a resumption never extends it: the hint is what is left of its lifetime, counted in whole seconds
+ * begun (a fresh session sealed a millisecond after it was stamped still gets the full lifetime). A session too big
  * for a ticket (a huge client chain) gets an empty ticket, as RFC 5077 3.3 says once the ServerHello promised one.
  */
 export function newSessionTicket12(config: HandshakeConfig, sealer: TicketSealer, state: Tls12TicketState): MaybePromise<Uint8Array> {
   const remainingMs = state.issuedAt + state.lifetimeSeconds * 1000 - config.now().getTime()
-  const ticketLifetimeHint = Math.max(1, Math.min(state.lifetimeSeconds, Math.floor(remainingMs / 1000)))
+  const ticketLifetimeHint = Math.max(1, Math.min(state.lifetimeSeconds, Math.ceil(remainingMs / 1000)))
   return whenSettled(sealer.seal(state), (sealed) => encodeNewSessionTicketTls12({ ticketLifetimeHint, ticket: sealed ?? new Uint8Array(0) }))
 }
