@@ -1,5 +1,6 @@
 // Key import/export against keys the openssl CLI writes (PKCS#8, SEC1, PKCS#1, SPKI; PEM and DER), and malformed input.
 import { execFileSync } from 'node:child_process'
+import { generateKeyPairSync } from 'node:crypto'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -234,6 +235,50 @@ describe('importPublicKey and publicKeyFromSpki', () => {
     const paddedExponent = new Uint8Array([...der.subarray(0, der.length - 5), 0x02, 0x04, 0x00, 0x01, 0x00, 0x01])
     paddedExponent[3]! += 1
     expect(() => importPublicKey(paddedExponent)).toThrow(TlsConfigError)
+  })
+})
+
+describe('export, byte for byte', () => {
+  const pairs = {
+    'P-256': () => generateKeyPairSync('ec', { namedCurve: 'P-256' }),
+    'P-384': () => generateKeyPairSync('ec', { namedCurve: 'P-384' }),
+    Ed25519: () => generateKeyPairSync('ed25519'),
+    'RSA 2048': () => generateKeyPairSync('rsa', { modulusLength: 2048 }),
+    'RSA 4096': () => generateKeyPairSync('rsa', { modulusLength: 4096 }),
+    'RSA-PSS without parameters': () => generateKeyPairSync('rsa-pss', { modulusLength: 2048 }),
+  }
+  for (const [name, generate] of Object.entries(pairs)) {
+    it(`${name}: PKCS#8 and SPKI are what node:crypto's KeyObject.export writes`, () => {
+      const { privateKey, publicKey } = generate()
+      const pkcs8 = new Uint8Array(privateKey.export({ format: 'der', type: 'pkcs8' }))
+      const spki = new Uint8Array(publicKey.export({ format: 'der', type: 'spki' }))
+      const key = importPrivateKey(pkcs8)
+      expect(hex(exportPrivateKeyPkcs8(key))).toBe(hex(pkcs8))
+      expect(hex(exportSpki(key.publicKey))).toBe(hex(spki))
+      expect(hex(exportSpki(publicKeyFromSpki(spki)))).toBe(hex(spki))
+    })
+  }
+})
+
+describe('strict DER in the fields a key format leaves unread', () => {
+  // PKCS#8 attributes [0], a PKCS#1 otherPrimeInfos: not read, but the whole input must still be DER.
+  const withExtra = (der: Uint8Array, extra: number[]) => {
+    const body = [...der.subarray(der[1]! < 0x80 ? 2 : 2 + (der[1]! & 0x7f)), ...extra]
+    const length = body.length < 0x80 ? [body.length] : body.length < 0x100 ? [0x81, body.length] : [0x82, body.length >> 8, body.length & 0xff]
+    return new Uint8Array([0x30, ...length, ...body])
+  }
+
+  it('accepts a well-formed attributes field and refuses BER inside it (a two-octet BOOLEAN, an end-of-contents, NULL with contents)', () => {
+    const ed25519 = bytes('ed25519.p8.der')
+    // attributes [0] IMPLICIT SET OF Attribute, here one Attribute { type OID, values SET { BOOLEAN TRUE } }
+    const tlv = (tag: number, ...contents: number[]) => [tag, contents.length, ...contents]
+    const attribute = (value: number[]) => tlv(0xa0, ...tlv(0x30, ...tlv(0x06, 0x2a, 0x03), ...tlv(0x31, ...value)))
+    expect(importPrivateKey(withExtra(ed25519, attribute([0x01, 0x01, 0xff]))).type).toBe('ed25519')
+    for (const bad of [[0x01, 0x02, 0x00, 0xff], [0x00, 0x00], [0x05, 0x01, 0x00]]) {
+      expect(() => importPrivateKey(withExtra(ed25519, attribute(bad))), hex(Uint8Array.from(bad))).toThrow(TlsConfigError)
+    }
+    expect(() => importPrivateKey(withExtra(bytes('rsa2048.pkcs1.der'), [0x30, 0x03, 0x02, 0x01, 0x01]))).not.toThrow()
+    expect(() => importPrivateKey(withExtra(bytes('rsa2048.pkcs1.der'), [0x30, 0x04, 0x02, 0x02, 0x00, 0x01]))).toThrow(/non-minimal INTEGER/)
   })
 })
 

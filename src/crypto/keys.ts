@@ -1,8 +1,10 @@
 // Key import and export: PKCS#8, SEC1, PKCS#1 and SubjectPublicKeyInfo, in DER or PEM, for EC, Ed25519 and RSA keys.
-import { asn1js } from './asn1js.js'
 import { utf8 } from '../bytes.js'
 import { CertificateVerificationError, TlsConfigError } from '../errors.js'
 import { publicCurves, randomSecretKey } from './curves.js'
+import { decodeDer, detailOf, objectIdentifierOf, type Block } from './der-reader.js'
+import type { DerLimits } from './der-strict.js'
+import * as der from './der-writer.js'
 import { pemDecode, type PemBlock } from './pem.js'
 import type { CurveName, HashName, PrivateKey, PublicKey } from './provider.js'
 import { type RandomBytes, runtimeRandomBytes } from './random.js'
@@ -93,121 +95,102 @@ function asConfigError<T>(option: string, decode: () => T): T {
   } catch (e) {
     if (e instanceof TlsConfigError) throw e
     if (e instanceof KeyError) throw new TlsConfigError(option, e.message)
-    // Not a verdict on the key (noble or asn1js failed for a reason of its own): say so, and keep the cause.
+    // Not a verdict on the key (noble failed for a reason of its own): say so, and keep the cause.
     const error = new TlsConfigError(option, `the key could not be imported: ${describeError(e)}`)
     error.cause = e
     throw error
   }
 }
 
-// ---- a strict DER view over asn1js ----
+// ---- a strict DER view ----
 
 const TAG = { INTEGER: 0x02, BIT_STRING: 0x03, OCTET_STRING: 0x04, NULL: 0x05, OID: 0x06, SEQUENCE: 0x30 } as const
 const contextTag = (n: number, constructed: boolean) => 0x80 | (constructed ? 0x20 : 0) | n
 
-/** One DER TLV: `tag` is the identifier octet, `content` the primitive contents, `children` the constructed ones. */
-interface Der {
-  readonly tag: number
-  readonly content: Uint8Array
-  readonly children: readonly Der[]
-  readonly oid?: string
+/** The identifier octet of an element; parseDer has refused the high-tag-number form, so it is the whole tag. */
+const tagOf = (node: Block): number => node.encoding[0]!
+
+/** Bounds of the DER gate for keys: nesting 17 deep (the outermost value is 1), 512 elements at most. */
+const keyDerLimits = (maxBytes: number): DerLimits => ({ maxLength: maxBytes, maxDepth: 17, maxElements: 512 })
+
+function refuseHighTags(node: Block): void {
+  if (node.tagNumber >= 31) throw malformed('high tag numbers do not occur in keys')
+  for (const child of node.children) refuseHighTags(child)
 }
 
-function derHeaderLength(contentLength: number): number {
-  if (contentLength < 0x80) return 2
-  let lengthBytes = 0
-  for (let n = contentLength; n > 0; n = Math.floor(n / 256)) lengthBytes++
-  return 2 + lengthBytes
-}
-
-/** Converts an asn1js node, refusing what DER forbids: indefinite or non-minimal lengths, high tag numbers, BER OIDs. */
-function toDer(node: asn1js.AsnType): Der {
-  const { tagClass, tagNumber, isConstructed } = node.idBlock
-  if (tagNumber >= 31) throw malformed('high tag numbers do not occur in keys')
-  if (node.lenBlock.isIndefiniteForm) throw malformed('indefinite length is not DER')
-  const raw = node.valueBeforeDecodeView
-  const length = node.lenBlock.length
-  if (raw.length !== derHeaderLength(length) + length) throw malformed('non-minimal length encoding is not DER')
-  const tag = ((tagClass - 1) << 6) | (isConstructed ? 0x20 : 0) | tagNumber
-  const value = (node.valueBlock as { value?: unknown }).value
-  const children = isConstructed && Array.isArray(value) ? value.map((child) => toDer(child as asn1js.AsnType)) : []
-  const content = isConstructed ? new Uint8Array(0) : raw.subarray(raw.length - length)
-  if (!(node instanceof asn1js.ObjectIdentifier)) return { tag, content, children }
-  const oid = node.getValue()
-  const canonical = new Uint8Array(new asn1js.ObjectIdentifier({ value: oid }).toBER())
-  if (canonical.length !== raw.length || canonical.some((b, i) => b !== raw[i])) throw malformed('OBJECT IDENTIFIER is not minimally encoded')
-  return { tag, content, children, oid }
-}
-
-/** Parses exactly one DER value filling `bytes`, with asn1js' resource limits set tight. */
-function parseDer(bytes: Uint8Array, what: string, maxBytes: number): Der {
+/**
+ * Parses exactly one DER value filling `bytes`, through the strict gate: definite minimal lengths, minimal
+ * INTEGERs and OBJECT IDENTIFIERs, canonical NULL and BIT STRING, primitive strings, no trailing bytes.
+ */
+function parseDer(bytes: Uint8Array, what: string, maxBytes: number): Block {
   if (bytes.length === 0) throw malformed(`${what} is empty`)
   if (bytes.length > maxBytes) throw malformed(`${what} is ${bytes.length} bytes, more than the ${maxBytes} allowed`)
-  const { offset, result } = asn1js.fromBER(bytes, { maxDepth: 16, maxNodes: 512, maxContentLength: bytes.length, parseEmbedded: false })
-  if (offset === -1 || result.error !== '') throw malformed(`${what} is not valid DER: ${result.error || 'parse error'}`)
-  if (offset !== bytes.length) throw malformed(`${what} has ${bytes.length - offset} trailing bytes`)
-  return toDer(result)
-}
-
-function expectTag(node: Der | undefined, tag: number, what: string): Der {
-  if (node === undefined) throw malformed(`${what} is missing`)
-  if (node.tag !== tag) throw malformed(`${what}: expected tag 0x${tag.toString(16)}, found 0x${node.tag.toString(16)}`)
+  let node: Block
+  try {
+    node = decodeDer(bytes, what, keyDerLimits(maxBytes))
+  } catch (e) {
+    throw e instanceof CertificateVerificationError ? malformed(detailOf(e)) : e
+  }
+  refuseHighTags(node)
   return node
 }
 
-function sequence(node: Der | undefined, what: string, min: number, max: number): readonly Der[] {
+function expectTag(node: Block | undefined, tag: number, what: string): Block {
+  if (node === undefined) throw malformed(`${what} is missing`)
+  if (tagOf(node) !== tag) throw malformed(`${what}: expected tag 0x${tag.toString(16)}, found 0x${tagOf(node).toString(16)}`)
+  return node
+}
+
+function sequence(node: Block | undefined, what: string, min: number, max: number): readonly Block[] {
   const items = expectTag(node, TAG.SEQUENCE, what).children
   if (items.length < min || items.length > max) throw malformed(`${what} has ${items.length} elements, expected ${min}..${max}`)
   return items
 }
 
-/** A non-negative, minimally encoded INTEGER of bounded size. */
-function integer(node: Der | undefined, what: string): bigint {
-  const c = expectTag(node, TAG.INTEGER, what).content
-  if (c.length === 0) throw malformed(`${what} is an empty INTEGER`)
+/** A non-negative INTEGER of bounded size (non-empty and minimally encoded, by the DER gate). */
+function integer(node: Block | undefined, what: string): bigint {
+  const c = expectTag(node, TAG.INTEGER, what).contents
   if (c.length > MAX_INTEGER_BYTES) throw malformed(`${what} is larger than any supported key`)
   if (c[0]! & 0x80) throw malformed(`${what} is negative`)
-  if (c.length > 1 && c[0] === 0 && !(c[1]! & 0x80)) throw malformed(`${what} has a non-minimal INTEGER encoding`)
   return bytesToBigInt(c)
 }
 
-function version(node: Der | undefined, what: string, allowed: readonly number[]): number {
+function version(node: Block | undefined, what: string, allowed: readonly number[]): number {
   const v = integer(node, what)
   if (!allowed.some((a) => BigInt(a) === v)) throw unsupported(`${what} ${v} is not supported`)
   return Number(v)
 }
 
-function octetString(node: Der | undefined, what: string): Uint8Array {
-  return expectTag(node, TAG.OCTET_STRING, what).content
+function octetString(node: Block | undefined, what: string): Uint8Array {
+  return expectTag(node, TAG.OCTET_STRING, what).contents
 }
 
 /** A BIT STRING's bytes (or an IMPLICIT-tagged one's); keys never have unused bits. */
-function bitString(node: Der | undefined, what: string, tag: number = TAG.BIT_STRING): Uint8Array {
-  const c = expectTag(node, tag, what).content
+function bitString(node: Block | undefined, what: string, tag: number = TAG.BIT_STRING): Uint8Array {
+  const c = expectTag(node, tag, what).contents
   if (c.length === 0 || c[0] !== 0) throw malformed(`${what} is not a whole number of bytes`)
   return c.subarray(1)
 }
 
-function objectIdentifier(node: Der | undefined, what: string): string {
-  const oid = expectTag(node, TAG.OID, what).oid
-  if (oid === undefined) throw malformed(`${what} is not an OBJECT IDENTIFIER`)
-  return oid
+function objectIdentifier(node: Block | undefined, what: string): string {
+  return objectIdentifierOf(expectTag(node, TAG.OID, what), what)
 }
 
 /** AlgorithmIdentifier ::= SEQUENCE { algorithm OBJECT IDENTIFIER, parameters ANY OPTIONAL } */
-function algorithmIdentifier(node: Der | undefined, what: string): { oid: string; parameters: Der | undefined } {
+function algorithmIdentifier(node: Block | undefined, what: string): { oid: string; parameters: Block | undefined } {
   const [algorithm, parameters] = sequence(node, what, 1, 2)
   return { oid: objectIdentifier(algorithm, `${what} algorithm`), parameters }
 }
 
-function expectNoParameters(parameters: Der | undefined, what: string, allowNull: boolean): void {
+/** Absent parameters, or (with `allowNull`) a NULL, which the DER gate has made sure is empty. */
+function expectNoParameters(parameters: Block | undefined, what: string, allowNull: boolean): void {
   if (parameters === undefined) return
-  if (allowNull && parameters.tag === TAG.NULL && parameters.content.length === 0) return
+  if (allowNull && tagOf(parameters) === TAG.NULL) return
   throw malformed(`${what} must have ${allowNull ? 'NULL or absent' : 'absent'} parameters`)
 }
 
-function findContext(items: readonly Der[], n: number, constructed: boolean): Der | undefined {
-  return items.find((item) => item.tag === contextTag(n, constructed))
+function findContext(items: readonly Block[], n: number, constructed: boolean): Block | undefined {
+  return items.find((item) => tagOf(item) === contextTag(n, constructed))
 }
 
 // ---- public keys ----
@@ -240,7 +223,7 @@ function ed25519PublicKey(key: Uint8Array): PublicKey {
 }
 
 /** RSAPublicKey ::= SEQUENCE { modulus INTEGER, publicExponent INTEGER } (RFC 8017 appendix A.1.1) */
-function rsaPublicKeyFromNode(node: Der): PublicKey {
+function rsaPublicKeyFromNode(node: Block): PublicKey {
   const [modulus, exponent] = sequence(node, 'RSAPublicKey', 2, 2)
   return rsaPublicKey(integer(modulus, 'RSA modulus'), integer(exponent, 'RSA public exponent'))
 }
@@ -256,7 +239,7 @@ function rsaPublicKey(n: bigint, e: bigint): PublicKey {
   return key
 }
 
-function hashAlgorithm(node: Der | undefined, what: string): HashName {
+function hashAlgorithm(node: Block | undefined, what: string): HashName {
   const { oid, parameters } = algorithmIdentifier(node, what)
   expectNoParameters(parameters, what, true)
   const hash = hashByOid.get(oid)
@@ -268,8 +251,8 @@ function hashAlgorithm(node: Der | undefined, what: string): HashName {
  * RSASSA-PSS-params (RFC 4055 section 3.1) on a key: absent means any PSS; present, the hash and the
  * MGF1 hash must be one supported hash (their SHA-1 defaults are not). The salt length is not kept.
  */
-function rsaPssParameters(parameters: Der | undefined): RsaPssKeyParameters {
-  if (parameters === undefined || parameters.tag === TAG.NULL) return {}
+function rsaPssParameters(parameters: Block | undefined): RsaPssKeyParameters {
+  if (parameters === undefined || tagOf(parameters) === TAG.NULL) return {}
   const items = sequence(parameters, 'RSASSA-PSS-params', 0, 4)
   const hashNode = findContext(items, 0, true)
   const mgfNode = findContext(items, 1, true)
@@ -289,7 +272,7 @@ function markRsaPss(key: PublicKey, parameters: RsaPssKeyParameters): PublicKey 
 }
 
 /** SubjectPublicKeyInfo ::= SEQUENCE { algorithm AlgorithmIdentifier, subjectPublicKey BIT STRING } */
-function spkiFromDer(node: Der): PublicKey {
+function spkiFromDer(node: Block): PublicKey {
   const [algorithm, subjectPublicKey] = sequence(node, 'SubjectPublicKeyInfo', 2, 2)
   const { oid, parameters } = algorithmIdentifier(algorithm, 'SubjectPublicKeyInfo algorithm')
   const key = bitString(subjectPublicKey, 'subjectPublicKey')
@@ -312,9 +295,9 @@ function spkiFromDer(node: Der): PublicKey {
 }
 
 /** ECParameters as RFC 5480 allows them: a namedCurve OID, never explicit parameters. */
-function namedCurve(parameters: Der | undefined): CurveName {
+function namedCurve(parameters: Block | undefined): CurveName {
   if (parameters === undefined) throw malformed('EC key has no curve')
-  if (parameters.tag !== TAG.OID) throw unsupported('EC keys with explicit curve parameters are not supported')
+  if (tagOf(parameters) !== TAG.OID) throw unsupported('EC keys with explicit curve parameters are not supported')
   const oid = objectIdentifier(parameters, 'namedCurve')
   const curve = curveByOid.get(oid)
   if (!curve) throw unsupported(`EC curve ${describeOid(oid)} is not supported (P-256 and P-384 are)`)
@@ -360,7 +343,7 @@ function samePoint(a: Uint8Array, b: Uint8Array): boolean {
 }
 
 /** ECPrivateKey (RFC 5915): version 1, the scalar, optional [0] curve and [1] public key, which must agree. */
-function sec1FromDer(node: Der, outerCurve?: CurveName): PrivateKey {
+function sec1FromDer(node: Block, outerCurve?: CurveName): PrivateKey {
   const items = sequence(node, 'ECPrivateKey', 2, 4)
   version(items[0], 'ECPrivateKey version', [1])
   const d = octetString(items[1], 'ECPrivateKey privateKey')
@@ -379,7 +362,7 @@ function sec1FromDer(node: Der, outerCurve?: CurveName): PrivateKey {
 }
 
 /** RSAPrivateKey (RFC 8017 appendix A.1.2), two-prime only, checked for consistency. */
-function pkcs1PrivateFromDer(node: Der): PrivateKey {
+function pkcs1PrivateFromDer(node: Block): PrivateKey {
   const items = sequence(node, 'RSAPrivateKey', 9, 10)
   version(items[0], 'RSAPrivateKey version', [0])
   const names = ['modulus', 'publicExponent', 'privateExponent', 'prime1', 'prime2', 'exponent1', 'exponent2', 'coefficient'] as const
@@ -391,7 +374,7 @@ function pkcs1PrivateFromDer(node: Der): PrivateKey {
 }
 
 /** PrivateKeyInfo / OneAsymmetricKey (RFC 5208, RFC 5958). */
-function pkcs8FromDer(node: Der): PrivateKey {
+function pkcs8FromDer(node: Block): PrivateKey {
   const items = sequence(node, 'PrivateKeyInfo', 3, 5)
   version(items[0], 'PrivateKeyInfo version', [0, 1])
   const { oid, parameters } = algorithmIdentifier(items[1], 'PrivateKeyInfo algorithm')
@@ -404,7 +387,7 @@ function pkcs8FromDer(node: Der): PrivateKey {
       expectNoParameters(parameters, 'Ed25519 algorithm', false)
       const key = ed25519PrivateKey(octetString(parseInner('CurvePrivateKey'), 'CurvePrivateKey'))
       const given = findContext(items, 1, false)
-      if (given && key.publicKey.type === 'ed25519' && !samePoint(bitString(given, 'publicKey', given.tag), key.publicKey.key)) {
+      if (given && key.publicKey.type === 'ed25519' && !samePoint(bitString(given, 'publicKey', tagOf(given)), key.publicKey.key)) {
         throw malformed('OneAsymmetricKey public key does not match its private key')
       }
       return key
@@ -426,8 +409,8 @@ function pkcs8FromDer(node: Der): PrivateKey {
 const encryptedKeyMessage = 'encrypted private keys are not supported; decrypt it first (openssl pkey -in key.pem -out plain.pem)'
 
 /** EncryptedPrivateKeyInfo ::= SEQUENCE { encryptionAlgorithm AlgorithmIdentifier, encryptedData OCTET STRING } */
-function looksEncrypted(items: readonly Der[]): boolean {
-  return items.length === 2 && items[0]!.tag === TAG.SEQUENCE && items[1]!.tag === TAG.OCTET_STRING
+function looksEncrypted(items: readonly Block[]): boolean {
+  return items.length === 2 && tagOf(items[0]!) === TAG.SEQUENCE && tagOf(items[1]!) === TAG.OCTET_STRING
 }
 
 /** A private key in DER of unstated format, told apart by its shape. */
@@ -435,19 +418,19 @@ function privateKeyFromUnlabelledDer(der: Uint8Array): PrivateKey {
   const node = parseDer(der, 'private key', MAX_PRIVATE_KEY_DER)
   const items = sequence(node, 'private key', 2, 10)
   if (looksEncrypted(items)) throw new KeyError('encrypted', encryptedKeyMessage)
-  if (items[1]!.tag === TAG.SEQUENCE) return pkcs8FromDer(node)
-  if (items[1]!.tag === TAG.OCTET_STRING) return sec1FromDer(node)
+  if (tagOf(items[1]!) === TAG.SEQUENCE) return pkcs8FromDer(node)
+  if (tagOf(items[1]!) === TAG.OCTET_STRING) return sec1FromDer(node)
   if (items.length >= 9) return pkcs1PrivateFromDer(node)
   throw malformed('not a PKCS#8, SEC1 or PKCS#1 private key')
 }
 
-const privateKeyDecoders: Record<string, (node: Der) => PrivateKey> = {
+const privateKeyDecoders: Record<string, (node: Block) => PrivateKey> = {
   'PRIVATE KEY': pkcs8FromDer,
   'EC PRIVATE KEY': (node) => sec1FromDer(node),
   'RSA PRIVATE KEY': pkcs1PrivateFromDer,
 }
 
-const publicKeyDecoders: Record<string, (node: Der) => PublicKey> = {
+const publicKeyDecoders: Record<string, (node: Block) => PublicKey> = {
   'PUBLIC KEY': spkiFromDer,
   'RSA PUBLIC KEY': rsaPublicKeyFromNode,
 }
@@ -500,7 +483,7 @@ export function importPublicKey(pemOrDer: string | Uint8Array): PublicKey {
     }
     const node = parseDer(pemOrDer as Uint8Array, 'public key', MAX_SPKI_DER)
     const first = sequence(node, 'public key', 2, 2)[0]!
-    return (first.tag === TAG.SEQUENCE ? spkiFromDer : rsaPublicKeyFromNode)(node)
+    return (tagOf(first) === TAG.SEQUENCE ? spkiFromDer : rsaPublicKeyFromNode)(node)
   })
 }
 
@@ -521,30 +504,16 @@ export function generatePrivateKey(kind: GeneratedKeyKind, randomBytes: RandomBy
 
 // ---- export ----
 
-const encode = {
-  sequence: (...items: asn1js.AsnType[]) => new asn1js.Sequence({ value: items }),
-  integer: (x: bigint) => asn1js.Integer.fromBigInt(x),
-  oid: (dotted: string) => new asn1js.ObjectIdentifier({ value: dotted }),
-  octets: (bytes: Uint8Array) => new asn1js.OctetString({ valueHex: bytes }),
-  bits: (bytes: Uint8Array) => new asn1js.BitString({ valueHex: bytes, unusedBits: 0 }),
-  null: () => new asn1js.Null(),
-  explicit: (n: number, inner: asn1js.AsnType) => new asn1js.Constructed({ idBlock: { tagClass: 3, tagNumber: n }, value: [inner] }),
-}
-
-function derBytes(node: asn1js.AsnType): Uint8Array {
-  return new Uint8Array(node.toBER(false))
-}
-
 /** The AlgorithmIdentifier that goes in both the SPKI and the PKCS#8 form of a key. */
-function keyAlgorithm(key: PublicKey): asn1js.Sequence {
+function keyAlgorithm(key: PublicKey): Uint8Array {
   switch (key.type) {
     case 'ec':
-      return encode.sequence(encode.oid(OID.ecPublicKey), encode.oid(oidByCurve[key.curve]))
+      return der.sequence(der.objectIdentifier(OID.ecPublicKey), der.objectIdentifier(oidByCurve[key.curve]))
     case 'ed25519':
-      return encode.sequence(encode.oid(OID.ed25519))
+      return der.sequence(der.objectIdentifier(OID.ed25519))
     case 'rsa':
       // A PSS-only key is written as id-RSASSA-PSS without parameters: any hash restriction is not kept.
-      return rsaPssKeys.has(key) ? encode.sequence(encode.oid(OID.rsassaPss)) : encode.sequence(encode.oid(OID.rsaEncryption), encode.null())
+      return rsaPssKeys.has(key) ? der.sequence(der.objectIdentifier(OID.rsassaPss)) : der.sequence(der.objectIdentifier(OID.rsaEncryption), der.nullValue())
   }
 }
 
@@ -555,32 +524,31 @@ function publicKeyBits(key: PublicKey): Uint8Array {
     case 'ed25519':
       return key.key
     case 'rsa':
-      return derBytes(encode.sequence(encode.integer(key.n), encode.integer(key.e)))
+      return der.sequence(der.integer(key.n), der.integer(key.e))
   }
 }
 
 /** SubjectPublicKeyInfo DER for a public key (what `openssl pkey -pubin` reads). */
 export function exportSpki(publicKey: PublicKey): Uint8Array {
-  return derBytes(encode.sequence(keyAlgorithm(publicKey), encode.bits(publicKeyBits(publicKey))))
+  return der.sequence(keyAlgorithm(publicKey), der.bitString(publicKeyBits(publicKey)))
 }
 
 function privateKeyContents(key: PrivateKey): Uint8Array {
   switch (key.type) {
     case 'ec': {
       const point = key.publicKey.type === 'ec' ? key.publicKey.point : new Uint8Array(0)
-      return derBytes(encode.sequence(encode.integer(1n), encode.octets(key.d), encode.explicit(1, encode.bits(point))))
+      return der.sequence(der.integer(1n), der.octetString(key.d), der.explicit(1, der.bitString(point)))
     }
     case 'ed25519':
-      return derBytes(encode.octets(key.seed))
+      return der.octetString(key.seed)
     case 'rsa': {
       const parts = [0n, key.n, key.e, key.d, key.p, key.q, key.dp, key.dq, key.qi]
-      return derBytes(encode.sequence(...parts.map(encode.integer)))
+      return der.sequence(...parts.map(der.integer))
     }
   }
 }
 
 /** PKCS#8 PrivateKeyInfo DER (unencrypted; what `openssl pkey` reads as "PRIVATE KEY"). */
 export function exportPrivateKeyPkcs8(key: PrivateKey): Uint8Array {
-  const info = encode.sequence(encode.integer(0n), keyAlgorithm(key.publicKey), encode.octets(privateKeyContents(key)))
-  return derBytes(info)
+  return der.sequence(der.integer(0n), keyAlgorithm(key.publicKey), der.octetString(privateKeyContents(key)))
 }

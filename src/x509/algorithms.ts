@@ -1,7 +1,7 @@
 // Certificate signature AlgorithmIdentifiers (RFC 5280 4.1.1.2, RFC 4055, RFC 5758, RFC 8410) mapped to SignatureAlgorithm.
 import type { HashName, SignatureAlgorithm } from '../crypto/provider.js'
 import { CertificateVerificationError } from '../errors.js'
-import { encodingOf, explicitOf, FieldReader, isUniversal, malformed, objectIdentifierOf, sequenceOf, smallIntegerOf, UNIVERSAL, type Block } from './asn1.js'
+import { encodingOf, explicitOf, FieldReader, isUniversal, malformed, objectIdentifierOf, sequenceOf, smallIntegerOf, UNIVERSAL, type Block } from '../crypto/der-reader.js'
 import { oid } from './oids.js'
 
 export interface AlgorithmIdentifier {

@@ -1,5 +1,5 @@
 // Well-formedness of the extensions the verifier does not act on (RFC 5280 4.2.1.7, 4.2.1.13, 4.2.1.15, 4.2.2): decoded, then dropped.
-import { bitStringOf, childrenOf, explicitOf, FieldReader, isConstructed, isContext, malformed, nonEmptySequenceOf, objectIdentifierOf, sequenceOf, setOf, type Block } from './asn1.js'
+import { bitStringOf, childrenOf, explicitOf, FieldReader, isConstructed, isContext, malformed, nonEmptySequenceOf, objectIdentifierOf, sequenceOf, setOf, type Block } from '../crypto/der-reader.js'
 import { generalNameOf } from './general-name.js'
 import { oid } from './oids.js'
 

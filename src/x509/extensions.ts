@@ -16,7 +16,7 @@ import {
   UNIVERSAL,
   contentsOf,
   type Block,
-} from './asn1.js'
+} from '../crypto/der-reader.js'
 import { syntaxChecks } from './extension-syntax.js'
 import { generalNameOf, type GeneralName } from './general-name.js'
 import { oid } from './oids.js'

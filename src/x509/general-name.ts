@@ -1,5 +1,5 @@
 // The GeneralName CHOICE of RFC 5280 section 4.2.1.6: the forms name constraints evaluate decoded, the rest kept raw.
-import { contentsOf, contextTagOf, encodingOf, explicitOf, isConstructed, malformed, type Block } from './asn1.js'
+import { contentsOf, contextTagOf, encodingOf, explicitOf, isConstructed, malformed, type Block } from '../crypto/der-reader.js'
 import { nameOf, type Name } from './name.js'
 
 export const generalNameForms = [

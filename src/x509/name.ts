@@ -1,5 +1,5 @@
 // The X.501 Name of RFC 5280 section 4.1.2.4: raw DER for comparison, its attributes, and a printable form for messages.
-import { contentsOf, encodingOf, malformed, objectIdentifierOf, sequenceOf, setOf, UNIVERSAL, universalTagOf, type Block } from './asn1.js'
+import { contentsOf, encodingOf, malformed, objectIdentifierOf, sequenceOf, setOf, UNIVERSAL, universalTagOf, type Block } from '../crypto/der-reader.js'
 import { toHex, utf8 } from '../bytes.js'
 import { attributeShortNames } from './oids.js'
 

@@ -10,7 +10,7 @@ import {
   sequenceOf,
   UNIVERSAL,
   type Block,
-} from './asn1.js'
+} from '../crypto/der-reader.js'
 
 /** The anyPolicy OID (RFC 5280 4.2.1.4). */
 export const ANY_POLICY = '2.5.29.32.0'

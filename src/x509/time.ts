@@ -1,5 +1,5 @@
 // The Time of RFC 5280 section 4.1.2.5: UTCTime YYMMDDHHMMSSZ or GeneralizedTime YYYYMMDDHHMMSSZ, nothing looser.
-import { contentsOf, isUniversal, malformed, UNIVERSAL, type Block } from './asn1.js'
+import { contentsOf, isUniversal, malformed, UNIVERSAL, type Block } from '../crypto/der-reader.js'
 
 function digits(text: Uint8Array, at: number, count: number, what: string): number {
   let value = 0

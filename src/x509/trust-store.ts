@@ -3,7 +3,7 @@ import { pemDecode } from '../crypto/pem.js'
 import { CertificateVerificationError, TlsConfigError } from '../errors.js'
 import { bytesKey } from '../bytes.js'
 import { Certificate, parseCertificate } from './certificate.js'
-import { assertStrictDer, derHeaderAt } from './der-strict.js'
+import { assertStrictDer, derHeaderAt } from '../crypto/der-strict.js'
 
 /** An anchor is kept as DER and parsed on first use; `parsed` is null when that parse failed. */
 interface AnchorEntry {

@@ -1,6 +1,6 @@
 // Test chain fixtures: one shared PKI (roots, intermediates, leaves) built with openssl, and helpers to issue more.
 import { createHash } from 'node:crypto'
-import { bitStringOf, decodeDer, sequenceOf } from '../../src/x509/asn1.js'
+import { bitStringOf, decodeDer, sequenceOf } from '../../src/crypto/der-reader.js'
 import { parseCertificate } from '../../src/x509/certificate.js'
 import { type Cert, type CertOptions, Pki } from './pki.js'
 

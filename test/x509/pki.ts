@@ -6,7 +6,7 @@ import { join } from 'node:path'
 import { importPrivateKey } from '../../src/crypto/keys.js'
 import { nobleProvider } from '../../src/crypto/noble.js'
 import { pemDecode, pemEncode } from '../../src/crypto/pem.js'
-import { childrenOf, decodeDer, encodingOf, sequenceOf } from '../../src/x509/asn1.js'
+import { childrenOf, decodeDer, encodingOf, sequenceOf } from '../../src/crypto/der-reader.js'
 import { parseCertificate } from '../../src/x509/certificate.js'
 import { bits, seq } from './der-builder.js'
 

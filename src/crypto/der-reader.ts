@@ -1,4 +1,4 @@
-// Strict DER decoding into typed accessors over its elements: any shape mismatch is a 'malformed' certificate.
+// Strict DER decoding into typed accessors over its elements (certificates, keys): any shape mismatch is a 'malformed' CertificateVerificationError.
 import { CertificateVerificationError } from '../errors.js'
 import { assertStrictDer, certificateDerLimits, derHeaderAt, type DerLimits } from './der-strict.js'
 
