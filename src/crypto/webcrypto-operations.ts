@@ -1,7 +1,6 @@
 // The operations SubtleCrypto can do for us, in our shapes: ECDH key shares, signatures in TLS's encodings, AES-GCM keys.
-import { x25519 } from '@noble/curves/ed25519.js'
-import { p256, p384 } from '@noble/curves/nist.js'
 import { TlsError } from '../errors.js'
+import { publicCurves } from './curves.js'
 import { ecdsaDerToRaw, ecdsaRawToDer } from './ecdsa-der.js'
 import { base64url, ecPublicJwk, okpPublicJwk, privateJwk, publicJwk, type Jwk } from './jwk.js'
 import { checkPeerShare, checkSigningKey, groupCurve, refuseAllZero, refusedShare, verifiable } from './native-checks.js'
@@ -29,10 +28,13 @@ const ecdhAlgorithms = {
 
 const sharedSecretBits: Record<ClassicalGroupName, number> = { x25519: 256, secp256r1: 256, secp384r1: 384 }
 
-/** A test vector's fixed secret as a JWK: WebCrypto imports private keys only with their public half, computed here with noble. */
+/**
+ * A test vector's fixed secret as a JWK: WebCrypto imports private keys only with their public half, computed here
+ * with noble's unblinded curves (a fixed secret is a published one; generated shares never come this way).
+ */
 function fixedPrivateJwk(group: ClassicalGroupName, d: Uint8Array): Jwk {
-  if (group === 'x25519') return { ...okpPublicJwk('X25519', x25519.getPublicKey(d)), d: base64url(d) }
-  const point = (group === 'secp256r1' ? p256 : p384).getPublicKey(d, false)
+  if (group === 'x25519') return { ...okpPublicJwk('X25519', publicCurves.x25519.getPublicKey(d)), d: base64url(d) }
+  const point = (group === 'secp256r1' ? publicCurves.p256 : publicCurves.p384).getPublicKey(d, false)
   return { ...ecPublicJwk(groupCurve[group], point), d: base64url(d) }
 }
 

@@ -2,7 +2,7 @@
 import { join } from 'node:path'
 import { build } from 'esbuild'
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { toHex } from '../bytes.js'
+import { fromHex, toHex } from '../bytes.js'
 import { isPending } from '../pending.js'
 import { generatePrivateKey } from './keys.js'
 import { nobleProvider } from './noble.js'
@@ -70,6 +70,23 @@ describe('webCryptoProvider on Node', () => {
     const peer = nobleProvider.generateKeyShare('x25519')
     expect(toHex(await share.agree(peer.publicKey))).toBe(toHex(peer.agree(share.publicKey)))
     await vi.waitFor(() => expect(nativeOperations(provider)).toEqual([...allButJavaScriptOnes].sort()))
+  })
+
+  it('a fixed private key (a test vector) gives its known public key natively, and agrees with the peer', async () => {
+    const provider = await createWebCryptoProvider()
+    // RFC 7748 section 6.1: Alice's and Bob's X25519 keys and their shared secret.
+    const alice = await provider.generateKeyShare('x25519', fromHex('77076d0a7318a57d3c16c17251b26645df4c2f87ebc0992ab177fba51db92c2a'))
+    expect(toHex(alice.publicKey)).toBe('8520f0098930a754748b7ddcb43ef75a0dbf3a0d26381af4eba4a98eaa9b4e6a')
+    const bobPublic = fromHex('de9edb7d7b7dc1b4d35b61c2ece435373f8343c85b78674dadfc7e146f882b4f')
+    expect(toHex(await alice.agree(bobPublic))).toBe('4a5d9d5ba4ce2de1728e3bf480350f25e07e21c947d19e3376f09b3c1e161742')
+    for (const group of ['secp256r1', 'secp384r1'] as const) {
+      const fixed = fromHex((group === 'secp256r1' ? '0c' : '0d').repeat(group === 'secp256r1' ? 32 : 48))
+      const native = await provider.generateKeyShare(group, fixed)
+      const noble = nobleProvider.generateKeyShare(group, fixed)
+      expect(toHex(native.publicKey), group).toBe(toHex(noble.publicKey))
+      const peer = nobleProvider.generateKeyShare(group)
+      expect(toHex(await native.agree(peer.publicKey)), group).toBe(toHex(peer.agree(noble.publicKey)))
+    }
   })
 
   it('once its key is imported, seal and open hand SubtleCrypto the inputs at the call: buffers reused at once change nothing', async () => {

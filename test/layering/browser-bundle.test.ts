@@ -39,6 +39,14 @@ describe('layering', () => {
     }
   })
 
+  it("keeps out of the core noble's ready-made curves (they touch crypto.getRandomValues as they load) and asn1js/pkijs (the CLI's alone)", async () => {
+    const result = await build({ entryPoints: [join(src, 'index.ts')], bundle: true, platform: 'browser', format: 'esm', write: false, metafile: true, logLevel: 'silent' })
+    const inputs = Object.keys(result.metafile.inputs)
+    expect(inputs.some((path) => path.includes('@noble/curves/abstract/weierstrass.js')), 'the check sees node_modules').toBe(true)
+    const forbidden = /@noble\/curves\/(nist|ed25519|ed448|secp256k1)\.js$|\/(asn1js|pkijs|@peculiar)\//
+    expect(inputs.filter((path) => forbidden.test(path))).toEqual([])
+  })
+
   it('keeps imports pointing down the floors, and Node built-ins in the transport and the Node-only files (trust store, node:crypto provider)', () => {
     const violations: string[] = []
     for (const file of sourceFiles(src)) {
