@@ -11,11 +11,11 @@ import { build, type Plugin } from 'esbuild'
 const root = join(import.meta.dirname, '..')
 /**
  * The ceiling CI enforces for the core, gzipped, so that it cannot grow unnoticed. Issue 11's target is 100 KB and
- * is still missed (104.1 KB since key import/export moved off asn1js onto src/crypto/der-reader.ts and
- * der-writer.ts, down from 122.5 KB); a client-only page is under it (98.9 KB). The ceiling sits just above today's
- * figure, not at the target, until the last 4 KB are found.
+ * is still missed: 102.7 KB since the WebCrypto provider stopped pulling in noble's ready-made curves (104.1 KB
+ * before; 122.5 KB before key import and export moved off asn1js). A client-only page is under it (98.9 KB). The
+ * ceiling sits just above today's figure, not at the target, until the last 2.7 KB are found.
  */
-const CORE_BUDGET = 105 * 1024
+const CORE_BUDGET = 103 * 1024
 
 /** Replaces the server handshake module by an empty one, to see what a client-only build would weigh. */
 const withoutServer: Plugin = {
