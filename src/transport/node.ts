@@ -3,6 +3,7 @@ export { TlsSocket, type TlsSocketEvents, type TlsSocketOptions, type Connection
 export { TlsServer, type TlsServerEvents, createServer } from './node/server.js'
 export type { TypedEmit, TypedListen, UntypedListener } from './node/events.js'
 export { connect, type SecureConnectListener } from './node/connect.js'
+export { Agent, type AgentOptions } from './node/agent.js'
 export {
   createDefaultContext,
   type ConnectOptions,

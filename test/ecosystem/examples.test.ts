@@ -39,12 +39,19 @@ async function finished(example: PeerProcess): Promise<string> {
 }
 
 describe('examples/node', () => {
-  it('https-agent.ts: three requests through a keep-alive Agent, the second and third on the same socket', async () => {
+  it('https-agent.ts: three requests through a keep-alive Agent on one socket, then two connections the second of which resumes', async () => {
     const server = https.createServer({ cert: chain.chainPem, key: chain.keyPem }, (req, res) => res.end(`you asked for ${req.url}`))
     const port = await listen(server)
     const output = await finished(runExample('https-agent', { URL: `https://localhost:${port}/` }))
     expect(output).toBe(
-      ['200 you asked for /one (reused socket: false)', '200 you asked for /two (reused socket: true)', '200 you asked for /three (reused socket: true)', ''].join('\n'),
+      [
+        '200 you asked for /one (reused socket: false, resumed: false)',
+        '200 you asked for /two (reused socket: true, resumed: false)',
+        '200 you asked for /three (reused socket: true, resumed: false)',
+        '200 you asked for /four (reused socket: false, resumed: false)',
+        '200 you asked for /five (reused socket: false, resumed: true)',
+        '',
+      ].join('\n'),
     )
   })
 

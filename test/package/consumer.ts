@@ -62,7 +62,17 @@ socket.on('error', (error: TlsError) => {
  * type error (tsc reports an unused directive otherwise), so a listener of the wrong shape that compiles fails the build.
  */
 const typedEvents = `import type { TlsError } from 'pure-tls'
-import type { TlsServer, TlsSocket } from 'pure-tls/node'
+import { Agent, type TlsServer, type TlsSocket } from 'pure-tls/node'
+import type { ClientRequest } from 'node:http'
+import * as https from 'node:https'
+
+/** Our Agent where node's https takes one, with http.Agent's options and ours side by side. */
+export function fetchThrough(url: string, ca: string): ClientRequest {
+  const agent: https.Agent = new Agent({ keepAlive: true, maxSockets: 4, maxCachedSessions: 10, ca, minVersion: 'TLSv1.3' })
+  // @ts-expect-error maxCachedSessions is a number
+  void new Agent({ maxCachedSessions: 'many' })
+  return https.get(url, { agent })
+}
 
 export function listen(socket: TlsSocket, server: TlsServer): void {
   socket.on('session', (session: Buffer) => session.length)
