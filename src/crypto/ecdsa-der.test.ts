@@ -1,4 +1,4 @@
-// ECDSA DER <-> r || s: what noble encodes we encode, what is not strict DER is refused, high S comes out low.
+// ECDSA DER <-> r || s: what noble encodes we encode, what is not strict DER (or not in range) is refused, high S comes out low.
 import { p256, p384 } from '@noble/curves/nist.js'
 import { describe, expect, it } from 'vitest'
 import { fromHex, toHex } from '../bytes.js'
@@ -63,9 +63,11 @@ describe('ecdsaRawToDer / ecdsaDerToRaw', () => {
     for (const [what, hex] of Object.entries(bad)) expect(ecdsaDerToRaw('P-256', fromHex(hex)), what).toBeUndefined()
   })
 
-  it('takes a 33-byte INTEGER with its sign byte for a 32-byte value', () => {
-    const der = fromHex(`3026022100${'ff'.repeat(32)}020101`)
-    const back = ecdsaDerToRaw('P-256', der)!
-    expect(toHex(back)).toBe(`${'ff'.repeat(32)}${'00'.repeat(31)}01`)
+  it('takes a 33-byte INTEGER with its sign byte for a value that needs the whole size, and refuses r or s out of 1..n-1', () => {
+    const n = p256.Point.Fn.ORDER
+    const big = (n - 1n).toString(16)
+    expect(toHex(ecdsaDerToRaw('P-256', fromHex(`3026022100${big}020101`))!)).toBe(`${big}${'00'.repeat(31)}01`)
+    const outOfRange = { 'r = n': `3026022100${n.toString(16)}020101`, 'r = 2^256 - 1': `3026022100${'ff'.repeat(32)}020101`, 's = 0': '3006020101020100' }
+    for (const [what, hex] of Object.entries(outOfRange)) expect(ecdsaDerToRaw('P-256', fromHex(hex)), what).toBeUndefined()
   })
 })
