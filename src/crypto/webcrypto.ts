@@ -6,6 +6,7 @@ import { nobleProvider } from './noble.js'
 import type { AeadAlgorithm, AeadKey, AeadName, CryptoProvider, NamedGroupName, ProviderDescription, ProviderOperation, SignatureAlgorithm } from './provider.js'
 import { subtleOperations, type SubtleOperations } from './webcrypto-operations.js'
 import { hybridEncapsulate, hybridKeyShare, isHybridGroup } from './hybrid.js'
+import { runtimeRandomBytes } from './random.js'
 import { probe, webCryptoFeatures, type WebCryptoFeature } from './webcrypto-support.js'
 
 /** For each feature, whether SubtleCrypto does it here, or the probe that will tell. */
@@ -71,22 +72,13 @@ function describe(support: Support): ProviderDescription {
   }
 }
 
-/** crypto.getRandomValues, 64 KiB at a time (its limit per call). */
-function randomBytes(length: number): Uint8Array {
-  const random = globalThis.crypto?.getRandomValues?.bind(globalThis.crypto)
-  if (!random) throw new TlsError('internal_error', 'this runtime has no crypto.getRandomValues')
-  const out = new Uint8Array(length)
-  for (let at = 0; at < length; at += 65536) random(out.subarray(at, Math.min(length, at + 65536)))
-  return out
-}
-
 function assemble(native: SubtleOperations, support: Support, hasHardwareAes: boolean): CryptoProvider {
   const aeads = new Map<AeadName, AeadAlgorithm>()
   const feature = (algorithm: SignatureAlgorithm) => (isFeature(algorithm.type) ? algorithm.type : undefined)
   const provider: CryptoProvider = {
     name: 'webcrypto',
     hasHardwareAes,
-    randomBytes,
+    randomBytes: runtimeRandomBytes,
     hash: (name) => nobleProvider.hash(name),
     hmac: (hash, key, data) => nobleProvider.hmac(hash, key, data),
     hkdfExtract: (hash, salt, ikm) => nobleProvider.hkdfExtract(hash, salt, ikm),
