@@ -1,5 +1,6 @@
 // Our key shapes as JSON Web Keys (RFC 7517, RFC 7518 for EC and RSA, RFC 8037 for OKP): what WebCrypto and node:crypto import.
 import type { CurveName, PrivateKey, PublicKey } from './provider.js'
+import { base64Encode } from './pem.js'
 import { bigIntToBytes, bitLength } from './rsa.js'
 
 /** The members of a JSON Web Key that we fill; a subset of both WebCrypto's and node:crypto's JsonWebKey. */
@@ -18,17 +19,9 @@ export type Jwk = {
   qi?: string
 }
 
-const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'
-
-/** base64url without padding (RFC 4648 section 5), as JWK members are written; no Buffer, so it runs in a browser. */
+/** base64url without padding (RFC 4648 section 5), as JWK members are written: base64 with its two letters swapped. */
 export function base64url(bytes: Uint8Array): string {
-  let out = ''
-  for (let i = 0; i < bytes.length; i += 3) {
-    const group = (bytes[i]! << 16) | ((bytes[i + 1] ?? 0) << 8) | (bytes[i + 2] ?? 0)
-    const characters = Math.min(4, Math.ceil(((bytes.length - i) * 4) / 3))
-    for (let j = 0; j < characters; j++) out += ALPHABET[(group >> (18 - 6 * j)) & 63]
-  }
-  return out
+  return base64Encode(bytes).replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_')
 }
 
 /** An unsigned integer in the fewest big-endian bytes (RFC 7518 section 2, Base64urlUInt). */

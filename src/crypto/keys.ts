@@ -1,5 +1,5 @@
 // Key import and export: PKCS#8, SEC1, PKCS#1 and SubjectPublicKeyInfo, in DER or PEM, for EC, Ed25519 and RSA keys.
-import { utf8 } from '../bytes.js'
+import { bytesEqual, utf8 } from '../bytes.js'
 import { CertificateVerificationError, TlsConfigError } from '../errors.js'
 import { publicCurves, randomSecretKey } from './curves.js'
 import { decodeDer, detailOf, objectIdentifierOf, type Block } from './der-reader.js'
@@ -338,10 +338,6 @@ function ed25519PrivateKey(seed: Uint8Array): PrivateKey {
   return { type: 'ed25519', seed: seed.slice(), publicKey: { type: 'ed25519', key: publicCurves.ed25519.getPublicKey(seed) } }
 }
 
-function samePoint(a: Uint8Array, b: Uint8Array): boolean {
-  return a.length === b.length && a.every((x, i) => x === b[i])
-}
-
 /** ECPrivateKey (RFC 5915): version 1, the scalar, optional [0] curve and [1] public key, which must agree. */
 function sec1FromDer(node: Block, outerCurve?: CurveName): PrivateKey {
   const items = sequence(node, 'ECPrivateKey', 2, 4)
@@ -356,7 +352,7 @@ function sec1FromDer(node: Block, outerCurve?: CurveName): PrivateKey {
   const publicKey = findContext(items, 1, true)
   if (publicKey) {
     const given = ecPublicKey(curve, bitString(publicKey.children[0], 'ECPrivateKey publicKey'))
-    if (key.publicKey.type !== 'ec' || given.type !== 'ec' || !samePoint(given.point, key.publicKey.point)) throw malformed('ECPrivateKey public key does not match its private key')
+    if (key.publicKey.type !== 'ec' || given.type !== 'ec' || !bytesEqual(given.point, key.publicKey.point)) throw malformed('ECPrivateKey public key does not match its private key')
   }
   return key
 }
@@ -387,7 +383,7 @@ function pkcs8FromDer(node: Block): PrivateKey {
       expectNoParameters(parameters, 'Ed25519 algorithm', false)
       const key = ed25519PrivateKey(octetString(parseInner('CurvePrivateKey'), 'CurvePrivateKey'))
       const given = findContext(items, 1, false)
-      if (given && key.publicKey.type === 'ed25519' && !samePoint(bitString(given, 'publicKey', tagOf(given)), key.publicKey.key)) {
+      if (given && key.publicKey.type === 'ed25519' && !bytesEqual(bitString(given, 'publicKey', tagOf(given)), key.publicKey.key)) {
         throw malformed('OneAsymmetricKey public key does not match its private key')
       }
       return key

@@ -6,6 +6,7 @@
 // which @noble/ciphers exports for this and which we pin to one exact version; the construction is SP 800-38D §7.
 import { unsafe } from '@noble/ciphers/aes.js'
 import { GHASH } from '@noble/ciphers/_polyval.js'
+import { constantTimeEqual } from '../bytes.js'
 
 const BLOCK = 16
 const TAG_LENGTH = 16
@@ -42,13 +43,6 @@ function lengthBlock(aadLength: number, ciphertextLength: number): Uint8Array {
   return block
 }
 
-/** Constant-time equality of two 16-byte tags. */
-function tagsEqual(a: Uint8Array, b: Uint8Array): boolean {
-  let difference = 0
-  for (let i = 0; i < TAG_LENGTH; i++) difference |= a[i]! ^ b[i]!
-  return difference === 0
-}
-
 /** One AES key (16 or 32 bytes) ready for GCM: seal returns ciphertext || tag; open returns null on any failure. */
 export class AesGcmKey {
   private readonly roundKeys: Uint32Array
@@ -80,7 +74,7 @@ export class AesGcmKey {
     const ciphertext = input.subarray(0, input.length - TAG_LENGTH)
     const counter = this.firstCounter(iv)
     const tagMask = unsafe.ctr32(this.roundKeys, false, counter, new Uint8Array(BLOCK))
-    if (!tagsEqual(this.tag(aad, ciphertext, tagMask), input.subarray(ciphertext.length))) return null
+    if (!constantTimeEqual(this.tag(aad, ciphertext, tagMask), input.subarray(ciphertext.length))) return null
     return unsafe.ctr32(this.roundKeys, false, counter, ciphertext)
   }
 
