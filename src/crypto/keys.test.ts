@@ -16,6 +16,7 @@ import {
   publicKeyFromSpki,
   rsaPssKeyParameters,
 } from './keys.js'
+import * as der from './der-writer.js'
 import { pemEncode } from './pem.js'
 import type { PrivateKey } from './provider.js'
 
@@ -201,6 +202,31 @@ describe('importPublicKey and publicKeyFromSpki', () => {
     expect(hex(exportSpki(open))).toBe(hex(bytes('pss.spki.der')))
     expect(rsaPssKeyParameters(publicKeyFromSpki(bytes('pss384.spki.der')))).toEqual({ hash: 'SHA-384' })
     expect(rsaPssKeyParameters(publicKeyFromSpki(bytes('rsa2048.spki.der')))).toBeUndefined()
+  })
+
+  it('reads RSASSA-PSS key parameters as a certificate\'s are: fields in DER order, a salt length within bounds', () => {
+    const rsa = publicKeyFromSpki(bytes('rsa2048.spki.der'))
+    const rsaPublicKey = rsa.type === 'rsa' ? der.sequence(der.integer(rsa.n), der.integer(rsa.e)) : new Uint8Array(0)
+    const sha384 = der.sequence(der.objectIdentifier('2.16.840.1.101.3.4.2.2'))
+    const mgf1 = der.sequence(der.objectIdentifier('1.2.840.113549.1.1.8'), sha384)
+    const spki = (...parameters: Uint8Array[]) =>
+      der.sequence(der.sequence(der.objectIdentifier('1.2.840.113549.1.1.10'), der.sequence(...parameters)), der.bitString(rsaPublicKey))
+    expect(rsaPssKeyParameters(publicKeyFromSpki(spki(der.explicit(0, sha384), der.explicit(1, mgf1), der.explicit(2, der.integer(48n)))))).toEqual({ hash: 'SHA-384' })
+    const refused = {
+      'maskGenAlgorithm before hashAlgorithm': spki(der.explicit(1, mgf1), der.explicit(0, sha384)),
+      'a salt length of 1000': spki(der.explicit(0, sha384), der.explicit(1, mgf1), der.explicit(2, der.integer(1000n))),
+    }
+    for (const [what, encoded] of Object.entries(refused)) {
+      const error = (() => {
+        try {
+          publicKeyFromSpki(encoded)
+        } catch (e) {
+          return e
+        }
+      })()
+      expect(error, what).toBeInstanceOf(CertificateVerificationError)
+      expect((error as CertificateVerificationError).reason, what).toBe('malformed')
+    }
   })
 
   it('calls unsupported algorithms, curves and key sizes "unsupported-algorithm"', () => {

@@ -1,6 +1,7 @@
 // Key import and export: PKCS#8, SEC1, PKCS#1 and SubjectPublicKeyInfo, in DER or PEM, for EC, Ed25519 and RSA keys.
 import { bytesEqual, utf8 } from '../bytes.js'
 import { CertificateVerificationError, TlsConfigError } from '../errors.js'
+import { algorithmOid, rsassaPssParametersOf } from './algorithm-identifier.js'
 import { publicCurves, randomSecretKey } from './curves.js'
 import { decodeDer, detailOf, objectIdentifierOf, type Block } from './der-reader.js'
 import type { DerLimits } from './der-strict.js'
@@ -18,16 +19,10 @@ export interface RsaPssKeyParameters {
 }
 
 const OID = {
+  ...algorithmOid,
   ecPublicKey: '1.2.840.10045.2.1',
   secp256r1: '1.2.840.10045.3.1.7',
   secp384r1: '1.3.132.0.34',
-  ed25519: '1.3.101.112',
-  rsaEncryption: '1.2.840.113549.1.1.1',
-  rsassaPss: '1.2.840.113549.1.1.10',
-  mgf1: '1.2.840.113549.1.1.8',
-  sha256: '2.16.840.1.101.3.4.2.1',
-  sha384: '2.16.840.1.101.3.4.2.2',
-  sha512: '2.16.840.1.101.3.4.2.3',
 } as const
 
 /** Algorithms and curves people do use, named so that refusing them says what they are. */
@@ -48,11 +43,6 @@ const curveByOid = new Map<string, CurveName>([
   [OID.secp384r1, 'P-384'],
 ])
 const oidByCurve: Record<CurveName, string> = { 'P-256': OID.secp256r1, 'P-384': OID.secp384r1 }
-const hashByOid = new Map<string, HashName>([
-  [OID.sha256, 'SHA-256'],
-  [OID.sha384, 'SHA-384'],
-  [OID.sha512, 'SHA-512'],
-])
 
 /** Size limits: an 8192-bit RSA private key in PKCS#8 is under 5 KB, its SPKI just over 1 KB. */
 const MAX_PRIVATE_KEY_DER = 16384
@@ -239,31 +229,19 @@ function rsaPublicKey(n: bigint, e: bigint): PublicKey {
   return key
 }
 
-function hashAlgorithm(node: Block | undefined, what: string): HashName {
-  const { oid, parameters } = algorithmIdentifier(node, what)
-  expectNoParameters(parameters, what, true)
-  const hash = hashByOid.get(oid)
-  if (!hash) throw unsupported(`${what} ${oid} is not SHA-256, SHA-384 or SHA-512`)
-  return hash
-}
-
 /**
- * RSASSA-PSS-params (RFC 4055 section 3.1) on a key: absent means any PSS; present, the hash and the
- * MGF1 hash must be one supported hash (their SHA-1 defaults are not). The salt length is not kept.
+ * RSASSA-PSS-params (RFC 4055 section 3.1) on a key: absent (or NULL) means any PSS; present, they are read as a
+ * certificate's are (the hash and MGF1's must be one supported hash, not their SHA-1 defaults), and only the hash
+ * is kept: it restricts what the key may sign with. The salt length is not kept.
  */
 function rsaPssParameters(parameters: Block | undefined): RsaPssKeyParameters {
   if (parameters === undefined || tagOf(parameters) === TAG.NULL) return {}
-  const items = sequence(parameters, 'RSASSA-PSS-params', 0, 4)
-  const hashNode = findContext(items, 0, true)
-  const mgfNode = findContext(items, 1, true)
-  if (!hashNode || !mgfNode) throw unsupported('RSASSA-PSS key parameters default to SHA-1')
-  const hash = hashAlgorithm(hashNode.children[0], 'RSASSA-PSS hashAlgorithm')
-  const mgf = algorithmIdentifier(mgfNode.children[0], 'RSASSA-PSS maskGenAlgorithm')
-  if (mgf.oid !== OID.mgf1) throw unsupported(`RSASSA-PSS mask generation ${mgf.oid} is not MGF1`)
-  if (hashAlgorithm(mgf.parameters, 'MGF1 hash') !== hash) throw unsupported('RSASSA-PSS key uses a different hash for MGF1')
-  const trailer = findContext(items, 3, true)
-  if (trailer && integer(trailer.children[0], 'RSASSA-PSS trailerField') !== 1n) throw unsupported('RSASSA-PSS trailerField is not 1')
-  return { hash }
+  try {
+    return { hash: rsassaPssParametersOf(parameters).hash }
+  } catch (e) {
+    if (!(e instanceof CertificateVerificationError)) throw e
+    throw new KeyError(e.reason === 'unsupported-algorithm' ? 'unsupported' : 'malformed', detailOf(e))
+  }
 }
 
 function markRsaPss(key: PublicKey, parameters: RsaPssKeyParameters): PublicKey {

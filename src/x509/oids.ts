@@ -1,20 +1,16 @@
 // The object identifiers the X.509 code understands (RFC 5280, RFC 4055, RFC 5758, RFC 8410), in dotted form.
+import { algorithmOid } from '../crypto/algorithm-identifier.js'
 
 export const oid = {
+  // What certificates share with key files: rsaEncryption, RSASSA-PSS and MGF1, Ed25519, the SHA-2 hashes.
+  ...algorithmOid,
   // Signature algorithms.
   sha256WithRSAEncryption: '1.2.840.113549.1.1.11',
   sha384WithRSAEncryption: '1.2.840.113549.1.1.12',
   sha512WithRSAEncryption: '1.2.840.113549.1.1.13',
-  rsassaPss: '1.2.840.113549.1.1.10',
-  mgf1: '1.2.840.113549.1.1.8',
   ecdsaWithSHA256: '1.2.840.10045.4.3.2',
   ecdsaWithSHA384: '1.2.840.10045.4.3.3',
   ecdsaWithSHA512: '1.2.840.10045.4.3.4',
-  ed25519: '1.3.101.112',
-  // Hash algorithms (as used inside RSASSA-PSS parameters).
-  sha256: '2.16.840.1.101.3.4.2.1',
-  sha384: '2.16.840.1.101.3.4.2.2',
-  sha512: '2.16.840.1.101.3.4.2.3',
   // Certificate extensions (RFC 5280 section 4.2.1).
   authorityKeyIdentifier: '2.5.29.35',
   subjectKeyIdentifier: '2.5.29.14',
