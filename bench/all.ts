@@ -1,4 +1,4 @@
-// `npm run bench [-- --quick]`: every benchmark in turn (handshakes and bulk, HTTP keep-alive, post-quantum, records, symmetric), each in its own process.
+// `npm run bench [-- --quick]`: every benchmark in turn (handshakes and bulk, HTTP keep-alive, https.Agent session reuse, post-quantum, records, symmetric), each in its own process.
 import { spawnSync } from 'node:child_process'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -11,6 +11,7 @@ const quick = passed.includes('--quick')
 const scripts: readonly { readonly file: string; readonly takes: readonly string[] }[] = [
   { file: 'handshake.ts', takes: ['--quick', '--providers'] },
   { file: 'http.ts', takes: ['--quick'] },
+  { file: 'agent.ts', takes: ['--quick'] },
   { file: 'pq.ts', takes: ['--quick'] },
   { file: 'records.ts', takes: ['--quick'] },
   { file: 'symmetric.ts', takes: ['--quick'] },
