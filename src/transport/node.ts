@@ -4,6 +4,7 @@ export { TlsServer, type TlsServerEvents, createServer } from './node/server.js'
 export type { TypedEmit, TypedListen, UntypedListener } from './node/events.js'
 export { connect, type SecureConnectListener } from './node/connect.js'
 export { Agent, type AgentOptions } from './node/agent.js'
+export { undiciConnector, type UndiciConnect, type UndiciConnectCallback, type UndiciConnectTarget, type UndiciConnectorOptions } from './node/undici.js'
 export {
   createDefaultContext,
   type ConnectOptions,

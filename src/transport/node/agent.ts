@@ -2,9 +2,9 @@
 import type * as http from 'node:http'
 import * as https from 'node:https'
 import type { Duplex } from 'node:stream'
-import { TlsConfigError } from '../../errors.js'
 import { connect } from './connect.js'
 import { type ConnectOptions, clientPlan } from './options.js'
+import { SessionStore } from './session-store.js'
 import type { TlsSocket } from './socket.js'
 
 /** What `new Agent()` takes: http.Agent's pooling options and connect()'s TLS options, which every connection of the agent gets. */
@@ -16,8 +16,6 @@ export interface AgentOptions extends http.AgentOptions, Omit<ConnectOptions, ke
 /** The options http.Agent hands createConnection: the request's, the agent's, and the key it pools sockets under. */
 type AgentConnectOptions = ConnectOptions & { _agentKey?: string }
 
-const DEFAULT_MAX_CACHED_SESSIONS = 100
-
 /**
  * https.Agent over pure-tls: pass it as `agent` to https.request/https.get (or to any library that takes an Agent)
  * and each connection is a pure-tls TlsSocket, verified by our policy. Keep-alive and socket pooling are
@@ -26,17 +24,14 @@ const DEFAULT_MAX_CACHED_SESSIONS = 100
  * connection closes on an error. TLS options given here reach every connection; refused ones throw here.
  */
 export class Agent extends https.Agent {
-  /** Agent key → the newest session; a Map keeps insertion order, so the first entry is the oldest. */
-  readonly #sessions = new Map<string, Buffer>()
-  readonly #maxSessions: number
+  readonly #sessions: SessionStore
 
   constructor(options: AgentOptions = {}) {
-    const max = options.maxCachedSessions ?? DEFAULT_MAX_CACHED_SESSIONS
-    if (!Number.isInteger(max) || max < 0) throw new TlsConfigError('maxCachedSessions', `must be a whole number, 0 or more, got ${String(max)}`)
+    const sessions = new SessionStore(options.maxCachedSessions)
     // What connect() would refuse (TLS 1.0, pfx, OpenSSL cipher strings, …) is refused now, not at the first request.
     clientPlan({ ...options, keepAlive: undefined, timeout: undefined } as ConnectOptions)
     super(options as https.AgentOptions)
-    this.#maxSessions = max
+    this.#sessions = sessions
   }
 
   /** Called by http.Agent for each new connection; returns it at once (the callback form is not used). */
@@ -46,23 +41,12 @@ export class Agent extends https.Agent {
     const session = key === undefined ? undefined : this.#sessions.get(key)
     // A session the request itself names wins, as in node.
     const socket = connect(session ? { session, ...connectOptions } : connectOptions)
-    if (key !== undefined && this.#maxSessions > 0) {
-      socket.on('session', (newest: Buffer) => this.#remember(key, newest))
-      socket.once('close', (hadError: boolean) => {
-        if (hadError) this.#sessions.delete(key)
-      })
-    }
+    if (key !== undefined) this.#sessions.follow(key, socket, 'on-error')
     return socket
   }
 
   /** How many sessions the agent holds now. */
   get cachedSessions(): number {
     return this.#sessions.size
-  }
-
-  #remember(key: string, session: Buffer): void {
-    this.#sessions.delete(key)
-    this.#sessions.set(key, session)
-    while (this.#sessions.size > this.#maxSessions) this.#sessions.delete(this.#sessions.keys().next().value!)
   }
 }
