@@ -4,6 +4,7 @@ import * as https from 'node:https'
 import type { AddressInfo } from 'node:net'
 import type { TLSSocket } from 'node:tls'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { WebSocket, WebSocketServer } from 'ws'
 import { type Chain, cleanupPki, makeChain } from '../../../test/helpers/pki.js'
 import { withTimeout } from '../../../test/helpers/timeouts.js'
 import { CertificateVerificationError, TlsConfigError } from '../../errors.js'
@@ -143,6 +144,27 @@ describe('Agent: https.request over pure-tls sockets', () => {
     await get(`${origins[1]!.url}/`, none)
     expect(none.cachedSessions).toBe(0)
     expect(origins[1]!.seen.map((s) => s.resumed)).toEqual([false, false, false])
+  })
+
+  it('carries a ws client (ws takes an agent): the upgrade and the echo run on a pure-tls socket', async () => {
+    const s = https.createServer({ cert: chain.chainPem, key: chain.keyPem })
+    servers.push(s)
+    new WebSocketServer({ server: s }).on('connection', (ws) => ws.on('message', (data) => ws.send(`echo: ${String(data)}`)))
+    s.listen(0, '127.0.0.1')
+    await once(s, 'listening')
+    const agent = new Agent({ ca: chain.rootPem })
+    agents.push(agent)
+    const ws = new WebSocket(`wss://localhost:${(s.address() as AddressInfo).port}/`, { agent })
+    await withTimeout(once(ws, 'open'), 10_000, 'the WebSocket upgrade')
+    const reply = once(ws, 'message')
+    ws.send('hello')
+    const [data] = (await withTimeout(reply, 10_000, 'the echo')) as [Buffer]
+    expect(String(data)).toBe('echo: hello')
+    // The connection was the Agent's: its pure-tls socket's session is in the Agent's cache.
+    await sessionArrived(agent)
+    expect(agent.cachedSessions).toBe(1)
+    ws.close()
+    await once(ws, 'close')
   })
 
   it('verifies as connect() does: a server the CA did not sign fails the request with a typed error', async () => {
