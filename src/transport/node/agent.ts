@@ -29,7 +29,7 @@ export class Agent extends https.Agent {
   constructor(options: AgentOptions = {}) {
     const sessions = new SessionStore(options.maxCachedSessions)
     // What connect() would refuse (TLS 1.0, pfx, OpenSSL cipher strings, …) is refused now, not at the first request.
-    clientPlan({ ...options, keepAlive: undefined, timeout: undefined } as ConnectOptions)
+    clientPlan(options as ConnectOptions)
     super(options as https.AgentOptions)
     this.#sessions = sessions
   }

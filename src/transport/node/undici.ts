@@ -58,8 +58,7 @@ export function undiciConnector(options: UndiciConnectorOptions = {}): UndiciCon
       callback(...args)
     }
     if (target.protocol !== 'https:') {
-      const socket = target.httpSocket ?? net.connect({ host, port: Number(target.port) || 80, ...local })
-      if (target.httpSocket) return answer(null, socket)
+      const socket = net.connect({ host, port: Number(target.port) || 80, ...local })
       socket.once('connect', () => answer(null, socket))
       socket.once('error', (error) => answer(error, null))
       return
