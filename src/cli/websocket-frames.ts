@@ -57,29 +57,33 @@ interface Header {
  * opcodes, and carry at most `maxPayload` bytes; anything else throws WebSocketProtocolError with its close code.
  */
 export class FrameReader {
-  private buffer: Uint8Array = new Uint8Array(0)
+  #buffer: Uint8Array = new Uint8Array(0)
 
-  constructor(private readonly maxPayload: number) {}
+  readonly #maxPayload: number
+
+  constructor(maxPayload: number) {
+    this.#maxPayload = maxPayload
+  }
 
   /** Adds bytes from the socket; returns the frames now complete, in order. */
   push(data: Uint8Array): Frame[] {
-    this.buffer = this.buffer.length === 0 ? data : concatTwo(this.buffer, data)
+    this.#buffer = this.#buffer.length === 0 ? data : concatTwo(this.#buffer, data)
     const frames: Frame[] = []
     for (;;) {
-      const header = this.header()
-      if (!header || this.buffer.length < header.headerLength + header.payloadLength) break
+      const header = this.#header()
+      if (!header || this.#buffer.length < header.headerLength + header.payloadLength) break
       const end = header.headerLength + header.payloadLength
-      const payload = this.buffer.slice(header.headerLength, end)
+      const payload = this.#buffer.slice(header.headerLength, end)
       if (header.mask) for (let i = 0; i < payload.length; i++) payload[i]! ^= header.mask[i & 3]!
       frames.push({ fin: header.fin, opcode: header.opcode, payload })
-      this.buffer = this.buffer.subarray(end)
+      this.#buffer = this.#buffer.subarray(end)
     }
     return frames
   }
 
   /** The header at the front of the buffer, checked, or undefined while it is incomplete. */
-  private header(): Header | undefined {
-    const b = this.buffer
+  #header(): Header | undefined {
+    const b = this.#buffer
     if (b.length < 2) return undefined
     const fin = (b[0]! & 0x80) !== 0
     const opcode = b[0]! & 0x0f
@@ -92,7 +96,7 @@ export class FrameReader {
     if (b.length < headerLength) return undefined
     const payloadLength = lengthBytes === 0 ? shortLength : readLength(b.subarray(2, 2 + lengthBytes))
     if (isControl(opcode) && (!fin || payloadLength > MAX_CONTROL_PAYLOAD)) throw new WebSocketProtocolError(CloseCode.protocolError, 'a control frame is fragmented or longer than 125 bytes')
-    if (payloadLength > this.maxPayload) throw new WebSocketProtocolError(CloseCode.messageTooBig, `a frame of ${payloadLength} bytes is over the limit of ${this.maxPayload}`)
+    if (payloadLength > this.#maxPayload) throw new WebSocketProtocolError(CloseCode.messageTooBig, `a frame of ${payloadLength} bytes is over the limit of ${this.#maxPayload}`)
     return { fin, opcode, headerLength, payloadLength, mask: b.slice(headerLength - 4, headerLength) }
   }
 }

@@ -43,106 +43,107 @@ export interface ServerWebSocketHandlers {
 
 /** One accepted WebSocket: binary frames out with the socket's back-pressure, the client's frames in. */
 export class ServerWebSocket {
-  private readonly reader: FrameReader
+  readonly #reader: FrameReader
   /** The opcode of a fragmented message in progress (its continuation frames follow). */
-  private messageOpcode: number | undefined
-  private closing = false
-  private closed = false
+  #messageOpcode: number | undefined
+  #closing = false
+  #closed = false
 
-  constructor(
-    private readonly socket: Duplex,
-    private readonly handlers: ServerWebSocketHandlers,
-    maxFramePayload: number,
-  ) {
-    this.reader = new FrameReader(maxFramePayload)
-    socket.on('data', (data: Buffer) => this.receive(data))
-    socket.on('end', () => this.finish(CloseCode.abnormal, 'the connection ended without a close frame'))
-    socket.on('close', () => this.finish(CloseCode.abnormal, 'the connection dropped'))
-    socket.on('error', () => this.finish(CloseCode.abnormal, 'the connection failed'))
+  readonly #socket: Duplex
+  readonly #handlers: ServerWebSocketHandlers
+
+  constructor(socket: Duplex, handlers: ServerWebSocketHandlers, maxFramePayload: number) {
+    this.#socket = socket
+    this.#handlers = handlers
+    this.#reader = new FrameReader(maxFramePayload)
+    socket.on('data', (data: Buffer) => this.#receive(data))
+    socket.on('end', () => this.#finish(CloseCode.abnormal, 'the connection ended without a close frame'))
+    socket.on('close', () => this.#finish(CloseCode.abnormal, 'the connection dropped'))
+    socket.on('error', () => this.#finish(CloseCode.abnormal, 'the connection failed'))
   }
 
   /** Sends `chunk` as one binary message; false when the socket's buffer is full (wait for onDrain). */
   send(chunk: Uint8Array): boolean {
-    if (this.closing) return true
-    return this.socket.write(encodeFrame(Opcode.binary, chunk))
+    if (this.#closing) return true
+    return this.#socket.write(encodeFrame(Opcode.binary, chunk))
   }
 
   /** Calls `callback` once the socket can take more. */
   onDrain(callback: () => void): void {
-    this.socket.once('drain', callback)
+    this.#socket.once('drain', callback)
   }
 
   pause(): void {
-    this.socket.pause()
+    this.#socket.pause()
   }
 
   resume(): void {
-    this.socket.resume()
+    this.#socket.resume()
   }
 
   /** Starts the closing handshake: our close frame now, the socket ends when the client answers (or after a timeout). */
   close(code: number, reason: string): void {
-    if (this.closing) return
-    this.closing = true
-    this.socket.write(encodeFrame(Opcode.close, closePayload(code, reason)))
+    if (this.#closing) return
+    this.#closing = true
+    this.#socket.write(encodeFrame(Opcode.close, closePayload(code, reason)))
     // The client's answering close frame must be read, even if reading was paused for back-pressure.
-    this.socket.resume()
-    this.finish(code, reason)
-    const timer = setTimeout(() => this.socket.destroy(), CLOSE_TIMEOUT_MS)
+    this.#socket.resume()
+    this.#finish(code, reason)
+    const timer = setTimeout(() => this.#socket.destroy(), CLOSE_TIMEOUT_MS)
     timer.unref()
-    this.socket.once('close', () => clearTimeout(timer))
+    this.#socket.once('close', () => clearTimeout(timer))
   }
 
-  private receive(data: Uint8Array): void {
+  #receive(data: Uint8Array): void {
     try {
-      for (const frame of this.reader.push(data)) this.handleFrame(frame.opcode, frame.fin, frame.payload)
+      for (const frame of this.#reader.push(data)) this.#handleFrame(frame.opcode, frame.fin, frame.payload)
     } catch (error) {
       if (error instanceof WebSocketProtocolError) this.close(error.code, error.message)
       else this.close(CloseCode.internalError, error instanceof Error ? error.message : String(error))
     }
   }
 
-  private handleFrame(opcode: number, fin: boolean, payload: Uint8Array): void {
+  #handleFrame(opcode: number, fin: boolean, payload: Uint8Array): void {
     switch (opcode) {
       case Opcode.ping:
-        if (!this.closing) this.socket.write(encodeFrame(Opcode.pong, payload))
+        if (!this.#closing) this.#socket.write(encodeFrame(Opcode.pong, payload))
         return
       case Opcode.pong:
         return
       case Opcode.close:
-        return this.handleClose(payload)
+        return this.#handleClose(payload)
       default:
-        return this.handleData(opcode, fin, payload)
+        return this.#handleData(opcode, fin, payload)
     }
   }
 
   /** The client's close frame: answered with the same code (section 5.5.1), then the socket ends. */
-  private handleClose(payload: Uint8Array): void {
+  #handleClose(payload: Uint8Array): void {
     const { code, reason } = parseClose(payload)
-    if (!this.closing) {
-      this.closing = true
-      this.socket.write(encodeFrame(Opcode.close, code === CloseCode.noStatus ? new Uint8Array(0) : closePayload(code, '')))
+    if (!this.#closing) {
+      this.#closing = true
+      this.#socket.write(encodeFrame(Opcode.close, code === CloseCode.noStatus ? new Uint8Array(0) : closePayload(code, '')))
     }
-    this.finish(code, reason)
-    this.socket.end()
+    this.#finish(code, reason)
+    this.#socket.end()
   }
 
-  private handleData(opcode: number, fin: boolean, payload: Uint8Array): void {
+  #handleData(opcode: number, fin: boolean, payload: Uint8Array): void {
     if (opcode === Opcode.continuation) {
-      if (this.messageOpcode === undefined) throw new WebSocketProtocolError(CloseCode.protocolError, 'a continuation frame outside a message')
+      if (this.#messageOpcode === undefined) throw new WebSocketProtocolError(CloseCode.protocolError, 'a continuation frame outside a message')
     } else {
-      if (this.messageOpcode !== undefined) throw new WebSocketProtocolError(CloseCode.protocolError, 'a new message before the last one ended')
-      this.messageOpcode = opcode
+      if (this.#messageOpcode !== undefined) throw new WebSocketProtocolError(CloseCode.protocolError, 'a new message before the last one ended')
+      this.#messageOpcode = opcode
     }
-    if (this.messageOpcode === Opcode.text) throw new WebSocketProtocolError(CloseCode.unsupportedData, 'text messages are not relayed: send binary messages')
-    if (fin) this.messageOpcode = undefined
-    if (!this.closing && payload.length > 0) this.handlers.onData(payload)
+    if (this.#messageOpcode === Opcode.text) throw new WebSocketProtocolError(CloseCode.unsupportedData, 'text messages are not relayed: send binary messages')
+    if (fin) this.#messageOpcode = undefined
+    if (!this.#closing && payload.length > 0) this.#handlers.onData(payload)
   }
 
-  private finish(code: number, reason: string): void {
-    if (this.closed) return
-    this.closed = true
-    this.handlers.onClose(code, reason)
+  #finish(code: number, reason: string): void {
+    if (this.#closed) return
+    this.#closed = true
+    this.#handlers.onClose(code, reason)
   }
 }
 

@@ -12,6 +12,8 @@ const CLASS_CONTEXT = 2
 export class Block {
   #children: Block[] | undefined
 
+  readonly #contentsStart: number
+
   constructor(
     /** The X.690 class: 0 universal, 1 application, 2 context-specific, 3 private. */
     readonly tagClass: number,
@@ -19,12 +21,14 @@ export class Block {
     readonly tagNumber: number,
     /** The whole element (tag, length and contents), a view into the decoded input. */
     readonly encoding: Uint8Array,
-    private readonly contentsStart: number,
-  ) {}
+    contentsStart: number,
+  ) {
+    this.#contentsStart = contentsStart
+  }
 
   /** The contents octets, a view into the decoded input. */
   get contents(): Uint8Array {
-    return this.encoding.subarray(this.contentsStart)
+    return this.encoding.subarray(this.#contentsStart)
   }
 
   /** The elements inside a constructed value (empty for a primitive one). */
@@ -32,7 +36,7 @@ export class Block {
     if (this.#children === undefined) {
       this.#children = []
       const bytes = this.encoding
-      for (let at = this.contentsStart; this.constructed && at < bytes.length; ) {
+      for (let at = this.#contentsStart; this.constructed && at < bytes.length; ) {
         const child = blockAt(bytes, at, bytes.length)
         this.#children.push(child)
         at += child.encoding.length
@@ -209,38 +213,41 @@ export function octetAlignedBitStringOf(block: Block | undefined, what: string):
 
 /** Reads the fields of a SEQUENCE in order, with OPTIONAL context-tagged fields and nothing left over. */
 export class FieldReader {
-  private index = 0
-  constructor(
-    private readonly fields: readonly Block[],
-    private readonly what: string,
-  ) {}
+  #index = 0
+  readonly #fields: readonly Block[]
+  readonly #what: string
+
+  constructor(fields: readonly Block[], what: string) {
+    this.#fields = fields
+    this.#what = what
+  }
 
   /** The next field, which must exist. */
   next(name: string): Block {
-    const field = this.fields[this.index++]
-    if (field === undefined) throw malformed(`${this.what}: missing ${name}`)
+    const field = this.#fields[this.#index++]
+    if (field === undefined) throw malformed(`${this.#what}: missing ${name}`)
     return field
   }
 
   /** The next field if it carries context tag `tag`, else undefined (the field stays unread). */
   optionalContext(tag: number): Block | undefined {
-    const field = this.fields[this.index]
+    const field = this.#fields[this.#index]
     if (!isContext(field, tag)) return undefined
-    this.index++
+    this.#index++
     return field
   }
 
   /** The next field if it has universal tag `tag`, else undefined. */
   optionalUniversal(tag: number): Block | undefined {
-    const field = this.fields[this.index]
+    const field = this.#fields[this.#index]
     if (!isUniversal(field, tag)) return undefined
-    this.index++
+    this.#index++
     return field
   }
 
   /** Throws if fields remain. */
   end(): void {
-    if (this.index !== this.fields.length) throw malformed(`${this.what}: ${this.fields.length - this.index} unexpected trailing fields`)
+    if (this.#index !== this.#fields.length) throw malformed(`${this.#what}: ${this.#fields.length - this.#index} unexpected trailing fields`)
   }
 }
 

@@ -83,34 +83,37 @@ export function derHeaderAt(bytes: Uint8Array, offset: number, limit: number = b
 }
 
 class StrictDerWalker {
-  private elements = 0
+  #elements = 0
 
-  constructor(
-    private readonly bytes: Uint8Array,
-    private readonly limits: DerLimits,
-  ) {}
+  readonly #bytes: Uint8Array
+  readonly #limits: DerLimits
+
+  constructor(bytes: Uint8Array, limits: DerLimits) {
+    this.#bytes = bytes
+    this.#limits = limits
+  }
 
   /** Checks the single element at `offset` (which must end by `limit`) and returns the offset after it. */
   element(offset: number, limit: number, depth: number): number {
-    if (++this.elements > this.limits.maxElements) throw malformed(`more than ${this.limits.maxElements} elements`, offset)
-    const header = derHeaderAt(this.bytes, offset, limit)
+    if (++this.#elements > this.#limits.maxElements) throw malformed(`more than ${this.#limits.maxElements} elements`, offset)
+    const header = derHeaderAt(this.#bytes, offset, limit)
     if (header.constructed) {
       // Strings and the like are primitive in DER (X.690 10.2); only SEQUENCE and SET are constructed.
       if (header.tagClass === CLASS_UNIVERSAL && header.tagNumber !== TAG_SEQUENCE && header.tagNumber !== TAG_SET) {
         throw malformed(`universal tag ${header.tagNumber} in constructed form`, offset)
       }
-      if (depth >= this.limits.maxDepth) throw malformed(`nesting deeper than ${this.limits.maxDepth}`, offset)
+      if (depth >= this.#limits.maxDepth) throw malformed(`nesting deeper than ${this.#limits.maxDepth}`, offset)
       let at = header.start
       while (at < header.end) at = this.element(at, header.end, depth + 1)
     } else {
-      this.checkPrimitive(header)
+      this.#checkPrimitive(header)
     }
     return header.end
   }
 
-  private checkPrimitive(h: DerHeader): void {
+  #checkPrimitive(h: DerHeader): void {
     if (h.tagClass !== CLASS_UNIVERSAL) return
-    const bytes = this.bytes
+    const bytes = this.#bytes
     const length = h.end - h.start
     switch (h.tagNumber) {
       case TAG_SEQUENCE:
@@ -143,18 +146,18 @@ class StrictDerWalker {
         return
       case TAG_OBJECT_IDENTIFIER:
       case TAG_RELATIVE_OID:
-        this.checkSubidentifiers(h.start, h.end)
+        this.#checkSubidentifiers(h.start, h.end)
         return
       default:
         return
     }
   }
 
-  private checkSubidentifiers(start: number, end: number): void {
+  #checkSubidentifiers(start: number, end: number): void {
     if (start === end) throw malformed('empty OBJECT IDENTIFIER', start)
     let first = true
     for (let at = start; at < end; at++) {
-      const b = this.bytes[at]!
+      const b = this.#bytes[at]!
       if (first && b === 0x80) throw malformed('non-minimal OBJECT IDENTIFIER subidentifier', at)
       first = (b & 0x80) === 0
     }

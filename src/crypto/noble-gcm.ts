@@ -45,25 +45,25 @@ function lengthBlock(aadLength: number, ciphertextLength: number): Uint8Array {
 
 /** One AES key (16 or 32 bytes) ready for GCM: seal returns ciphertext || tag; open returns null on any failure. */
 export class AesGcmKey {
-  private readonly roundKeys: Uint32Array
-  private readonly ghash: ReusableGhash
+  readonly #roundKeys: Uint32Array
+  readonly #ghash: ReusableGhash
 
   constructor(key: Uint8Array) {
     if (key.length !== 16 && key.length !== 32) throw new RangeError('AES-GCM key must be 16 or 32 bytes')
-    this.roundKeys = unsafe.expandKeyLE(key)
+    this.#roundKeys = unsafe.expandKeyLE(key)
     // H = CIPH_K(0^128) (§6.4).
-    const hashSubkey = unsafe.ctr32(this.roundKeys, false, new Uint8Array(BLOCK), new Uint8Array(BLOCK))
-    this.ghash = new ReusableGhash(hashSubkey, GHASH_EXPECTED_LENGTH)
+    const hashSubkey = unsafe.ctr32(this.#roundKeys, false, new Uint8Array(BLOCK), new Uint8Array(BLOCK))
+    this.#ghash = new ReusableGhash(hashSubkey, GHASH_EXPECTED_LENGTH)
     hashSubkey.fill(0)
   }
 
   seal(iv: Uint8Array, plaintext: Uint8Array, aad: Uint8Array): Uint8Array {
-    const counter = this.firstCounter(iv)
-    const tagMask = unsafe.ctr32(this.roundKeys, false, counter, new Uint8Array(BLOCK))
+    const counter = this.#firstCounter(iv)
+    const tagMask = unsafe.ctr32(this.#roundKeys, false, counter, new Uint8Array(BLOCK))
     const out = new Uint8Array(plaintext.length + TAG_LENGTH)
     const ciphertext = out.subarray(0, plaintext.length)
-    unsafe.ctr32(this.roundKeys, false, counter, aligned(plaintext), ciphertext)
-    out.set(this.tag(aad, ciphertext, tagMask), plaintext.length)
+    unsafe.ctr32(this.#roundKeys, false, counter, aligned(plaintext), ciphertext)
+    out.set(this.#tag(aad, ciphertext, tagMask), plaintext.length)
     return out
   }
 
@@ -72,14 +72,14 @@ export class AesGcmKey {
     if (ciphertextAndTag.length < TAG_LENGTH) return null
     const input = aligned(ciphertextAndTag)
     const ciphertext = input.subarray(0, input.length - TAG_LENGTH)
-    const counter = this.firstCounter(iv)
-    const tagMask = unsafe.ctr32(this.roundKeys, false, counter, new Uint8Array(BLOCK))
-    if (!constantTimeEqual(this.tag(aad, ciphertext, tagMask), input.subarray(ciphertext.length))) return null
-    return unsafe.ctr32(this.roundKeys, false, counter, ciphertext)
+    const counter = this.#firstCounter(iv)
+    const tagMask = unsafe.ctr32(this.#roundKeys, false, counter, new Uint8Array(BLOCK))
+    if (!constantTimeEqual(this.#tag(aad, ciphertext, tagMask), input.subarray(ciphertext.length))) return null
+    return unsafe.ctr32(this.#roundKeys, false, counter, ciphertext)
   }
 
   /** J0 = IV || 0^31 || 1 for a 96-bit IV (§7.1 step 2); ctr32 advances it past each block it encrypts. */
-  private firstCounter(iv: Uint8Array): Uint8Array {
+  #firstCounter(iv: Uint8Array): Uint8Array {
     if (iv.length !== IV_LENGTH) throw new RangeError('AES-GCM IV must be 12 bytes')
     const counter = new Uint8Array(BLOCK)
     counter.set(iv)
@@ -88,8 +88,8 @@ export class AesGcmKey {
   }
 
   /** T = GHASH_H(A padded || C padded || len(A) || len(C)) XOR CIPH_K(J0) (§7.1 steps 5-6). */
-  private tag(aad: Uint8Array, ciphertext: Uint8Array, tagMask: Uint8Array): Uint8Array {
-    const ghash = this.ghash.restart()
+  #tag(aad: Uint8Array, ciphertext: Uint8Array, tagMask: Uint8Array): Uint8Array {
+    const ghash = this.#ghash.restart()
     if (aad.length > 0) ghash.update(aad)
     if (ciphertext.length > 0) ghash.update(ciphertext)
     ghash.update(lengthBlock(aad.length, ciphertext.length))

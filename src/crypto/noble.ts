@@ -14,16 +14,20 @@ import { createSigner, verify } from './signatures.js'
 type NobleState = ReturnType<NobleHash['create']>
 
 class NobleHashState implements HashState {
-  constructor(private readonly state: NobleState) {}
+  readonly #state: NobleState
+
+  constructor(state: NobleState) {
+    this.#state = state
+  }
   update(data: Uint8Array): HashState {
-    this.state.update(data)
+    this.#state.update(data)
     return this
   }
   digest(): Uint8Array {
-    return this.state.clone().digest()
+    return this.#state.clone().digest()
   }
   clone(): HashState {
-    return new NobleHashState(this.state.clone())
+    return new NobleHashState(this.#state.clone())
   }
 }
 

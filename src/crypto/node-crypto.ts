@@ -47,16 +47,20 @@ const hashLengths: Record<HashName, number> = { 'SHA-256': 32, 'SHA-384': 48, 'S
 // ---- hashes, HMAC, HKDF ----
 
 class NodeHashState implements HashState {
-  constructor(private readonly state: Hash) {}
+  readonly #state: Hash
+
+  constructor(state: Hash) {
+    this.#state = state
+  }
   update(data: Uint8Array): HashState {
-    this.state.update(data)
+    this.#state.update(data)
     return this
   }
   digest(): Uint8Array {
-    return plain(this.state.copy().digest())
+    return plain(this.#state.copy().digest())
   }
   clone(): HashState {
-    return new NodeHashState(this.state.copy())
+    return new NodeHashState(this.#state.copy())
   }
 }
 

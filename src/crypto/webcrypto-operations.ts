@@ -108,11 +108,11 @@ function signAlgorithm(algorithm: SignatureAlgorithm): SignAlgorithm {
 
 /** CryptoKeys made once per key and import algorithm (a certificate's key is reused across handshakes). */
 class KeyCache {
-  private readonly keys = new WeakMap<object, Map<string, Promise<CryptoKey>>>()
+  readonly #keys = new WeakMap<object, Map<string, Promise<CryptoKey>>>()
 
   get(key: object, algorithm: ImportAlgorithm, make: () => Promise<CryptoKey>): Promise<CryptoKey> {
-    let byAlgorithm = this.keys.get(key)
-    if (!byAlgorithm) this.keys.set(key, (byAlgorithm = new Map()))
+    let byAlgorithm = this.#keys.get(key)
+    if (!byAlgorithm) this.#keys.set(key, (byAlgorithm = new Map()))
     const name = JSON.stringify(algorithm)
     let cryptoKey = byAlgorithm.get(name)
     if (!cryptoKey) byAlgorithm.set(name, (cryptoKey = make()))

@@ -49,27 +49,28 @@ export class Connection {
   /** Which side of the handshake this connection plays: made by context.client() or context.server(). */
   readonly role: 'client' | 'server'
   /** Replaced once on a server whose SNI selects another context's configuration. */
-  private config: HandshakeConfig
+  #config: HandshakeConfig
+  /** TypeScript-private, not `#`: tests reach the record layer to forge records and to watch key updates. */
   private readonly records: RecordLayer
-  private readonly reassembler: HandshakeReassembler
-  private handshake: Step | undefined
-  private established: Established | undefined
-  private version: TlsVersion | undefined
-  private readonly received: Uint8Array[] = []
-  private receivedBytes = 0
-  private readonly pendingWrites: Uint8Array[] = []
+  readonly #reassembler: HandshakeReassembler
+  #handshake: Step | undefined
+  #established: Established | undefined
+  #version: TlsVersion | undefined
+  readonly #received: Uint8Array[] = []
+  #receivedBytes = 0
+  readonly #pendingWrites: Uint8Array[] = []
   /** Handshake messages of the flight being written: sent together, in as few records as fit (RFC 8446 5.1). */
-  private readonly flight: Uint8Array[] = []
-  private failure: TlsError | undefined
-  private sentCloseNotify = false
-  private receivedCloseNotify = false
-  private nonDataInARow = 0
+  readonly #flight: Uint8Array[] = []
+  #failure: TlsError | undefined
+  #sentCloseNotify = false
+  #receivedCloseNotify = false
+  #nonDataInARow = 0
   /** Post-handshake messages completed by the last handshake record. */
-  private messagesInRecord = 0
+  #messagesInRecord = 0
   /** The provider operation the connection waits on before it processes anything else. */
-  private inFlight: PromiseLike<unknown> | undefined
-  private readonly settledWaiters: SettledWaiter[] = []
-  private exportedSession: { readonly ticket: StoredTicket; readonly bytes: Uint8Array } | undefined
+  #inFlight: PromiseLike<unknown> | undefined
+  readonly #settledWaiters: SettledWaiter[] = []
+  #exportedSession: { readonly ticket: StoredTicket; readonly bytes: Uint8Array } | undefined
 
   /**
    * Starts the handshake (a client's first flight is ready in takeOutgoing() at once).
@@ -77,50 +78,50 @@ export class Connection {
    */
   constructor(role: 'client' | 'server', config: HandshakeConfig) {
     this.role = role
-    this.config = config
+    this.#config = config
     this.records = new RecordLayer()
-    this.records.onSealed = (error) => this.recordSealed(error)
-    this.reassembler = new HandshakeReassembler({
+    this.records.onSealed = (error) => this.#recordSealed(error)
+    this.#reassembler = new HandshakeReassembler({
       maxMessageSize: maxHandshakeBodySize,
     })
-    const session = this.handshakeSession()
-    this.handshake = role === 'client' ? clientHandshake(session) : serverHandshake(session)
-    this.guard(() => {
-      this.follow(this.handshake!.next())
-      this.sendFlight()
+    const session = this.#handshakeSession()
+    this.#handshake = role === 'client' ? clientHandshake(session) : serverHandshake(session)
+    this.#guard(() => {
+      this.#follow(this.#handshake!.next())
+      this.#sendFlight()
     })
   }
 
   /** True once the handshake has finished and application data can flow both ways. */
   get handshakeComplete(): boolean {
-    return this.established !== undefined
+    return this.#established !== undefined
   }
 
   /** What was negotiated and verified; undefined until the handshake completes. */
   get info(): ConnectionInfo | undefined {
-    return this.established?.info
+    return this.#established?.info
   }
 
   /** The connection's state: handshaking, open, closed (close_notify sent and received) or failed (see ConnectionState). */
   get state(): ConnectionState {
-    if (this.failure) return 'failed'
-    if (this.sentCloseNotify && this.receivedCloseNotify) return 'closed'
-    return this.established ? 'open' : 'handshaking'
+    if (this.#failure) return 'failed'
+    if (this.#sentCloseNotify && this.#receivedCloseNotify) return 'closed'
+    return this.#established ? 'open' : 'handshaking'
   }
 
   /** The error that ended the connection, if one did. */
   get error(): TlsError | undefined {
-    return this.failure
+    return this.#failure
   }
 
   /** The peer sent close_notify: no more application data will arrive. */
   get peerClosed(): boolean {
-    return this.receivedCloseNotify
+    return this.#receivedCloseNotify
   }
 
   /** Bytes of application data received and not yet taken by `read()`. */
   get bufferedPlaintext(): number {
-    return this.receivedBytes
+    return this.#receivedBytes
   }
 
   /**
@@ -129,7 +130,7 @@ export class Connection {
    * Always false with a synchronous provider (the default): everything happens inside the call that caused it.
    */
   get busy(): boolean {
-    return this.inFlight !== undefined || this.records.recordsSealing > 0
+    return this.#inFlight !== undefined || this.records.recordsSealing > 0
   }
 
   /**
@@ -145,8 +146,8 @@ export class Connection {
    * its alert is ready in `takeOutgoing()`).
    */
   settled(): Promise<void> {
-    if (!this.busy) return this.failure ? Promise.reject(this.failure) : Promise.resolve()
-    return new Promise((resolve, reject) => this.settledWaiters.push({ resolve, reject }))
+    if (!this.busy) return this.#failure ? Promise.reject(this.#failure) : Promise.resolve()
+    return new Promise((resolve, reject) => this.#settledWaiters.push({ resolve, reject }))
   }
 
   /**
@@ -155,15 +156,15 @@ export class Connection {
    * wait and are processed in order once the provider operation in flight settles.
    */
   receive(data: BytesLike): void {
-    if (this.failure) throw this.failure
+    if (this.#failure) throw this.#failure
     const bytes = toBytes(data, 'receive()')
     // RFC 8446 6.1: whatever follows the peer's close_notify is ignored.
-    if (this.receivedCloseNotify) return
-    if (this.inFlight !== undefined) return this.records.receive(bytes.slice())
+    if (this.#receivedCloseNotify) return
+    if (this.#inFlight !== undefined) return this.records.receive(bytes.slice())
     this.records.receive(bytes)
-    this.guard(() => this.processInput())
+    this.#guard(() => this.#processInput())
     // Processing stopped at a provider operation: what is left of the caller's buffer must outlive this call.
-    if (this.inFlight !== undefined) this.records.detachInput()
+    if (this.#inFlight !== undefined) this.records.detachInput()
   }
 
   /** Bytes to put on the wire (possibly empty). */
@@ -176,35 +177,35 @@ export class Connection {
    * and sent right after, in order.
    */
   write(data: BytesLike): void {
-    if (this.failure) throw this.failure
-    if (this.sentCloseNotify) throw new TlsError('internal_error', 'write after close()', 'ERR_TLS_WRITE_AFTER_CLOSE')
+    if (this.#failure) throw this.#failure
+    if (this.#sentCloseNotify) throw new TlsError('internal_error', 'write after close()', 'ERR_TLS_WRITE_AFTER_CLOSE')
     const bytes = toBytes(data, 'write()')
     if (bytes.length === 0) return
-    if (!this.established) {
-      this.pendingWrites.push(bytes.slice())
+    if (!this.#established) {
+      this.#pendingWrites.push(bytes.slice())
       return
     }
-    this.guard(() => this.sendApplicationData(bytes))
+    this.#guard(() => this.#sendApplicationData(bytes))
   }
 
   /**
    * Sends in slices of at most 64 records, and in TLS 1.3 updates our keys before the AEAD's
    * confidentiality limit (RFC 8446 5.5) is reached; TLS 1.2 has no way to rekey.
    */
-  private sendApplicationData(data: Uint8Array): void {
+  #sendApplicationData(data: Uint8Array): void {
     const slice = 64 * MAX_PLAINTEXT
     for (let at = 0; at < data.length; at += slice) {
       const protection = this.records.currentWriteProtection
-      if (this.version === TLS13 && protection.recordsProtected + 64 >= protection.confidentialityLimit) this.established!.updateKeys(false)
+      if (this.#version === TLS13 && protection.recordsProtected + 64 >= protection.confidentialityLimit) this.#established!.updateKeys(false)
       this.records.send(ContentType.application_data, data.subarray(at, at + slice))
     }
   }
 
   /** Application data received so far (and not read before). */
   read(): Uint8Array {
-    const out = this.received.length === 1 ? this.received[0]! : concatAll(this.received)
-    this.received.length = 0
-    this.receivedBytes = 0
+    const out = this.#received.length === 1 ? this.#received[0]! : concatAll(this.#received)
+    this.#received.length = 0
+    this.#receivedBytes = 0
     return out
   }
 
@@ -213,24 +214,24 @@ export class Connection {
    * it is sent once the handshake completes, after the data already written.
    */
   close(): void {
-    if (this.sentCloseNotify || this.failure) return
-    this.sentCloseNotify = true
-    if (this.established) this.sendCloseNotify()
+    if (this.#sentCloseNotify || this.#failure) return
+    this.#sentCloseNotify = true
+    if (this.#established) this.#sendCloseNotify()
   }
 
-  private sendCloseNotify(): void {
+  #sendCloseNotify(): void {
     this.records.send(ContentType.alert, encodeAlert(AlertLevel.warning, AlertDescription.close_notify))
   }
 
   /** TLS 1.3 KeyUpdate (RFC 8446 4.6.3); `requestPeerUpdate` asks the peer to update its keys too. */
   updateKeys(requestPeerUpdate = true): void {
-    if (this.failure) throw this.failure
-    if (!this.established) throw new TlsError('internal_error', 'updateKeys() before the handshake completed', 'ERR_TLS_NOT_READY')
+    if (this.#failure) throw this.#failure
+    if (!this.#established) throw new TlsError('internal_error', 'updateKeys() before the handshake completed', 'ERR_TLS_NOT_READY')
     // A misuse, not a protocol failure: the connection stays sound.
-    if (this.version !== TLS13) throw new TlsError('internal_error', 'KeyUpdate exists only in TLS 1.3', 'ERR_TLS_KEY_UPDATE_TLS12')
-    if (this.sentCloseNotify) throw new TlsError('internal_error', 'updateKeys() after close()', 'ERR_TLS_WRITE_AFTER_CLOSE')
-    const established = this.established
-    this.guard(() => established.updateKeys(requestPeerUpdate))
+    if (this.#version !== TLS13) throw new TlsError('internal_error', 'KeyUpdate exists only in TLS 1.3', 'ERR_TLS_KEY_UPDATE_TLS12')
+    if (this.#sentCloseNotify) throw new TlsError('internal_error', 'updateKeys() after close()', 'ERR_TLS_WRITE_AFTER_CLOSE')
+    const established = this.#established
+    this.#guard(() => established.updateKeys(requestPeerUpdate))
   }
 
   /**
@@ -242,23 +243,23 @@ export class Connection {
    * answering. A misuse throws at once and leaves the connection as it was.
    */
   requestClientCertificate(): Promise<ConnectionInfo> {
-    if (this.failure) throw this.failure
+    if (this.#failure) throw this.#failure
     if (this.role !== 'server') throw new TlsError('internal_error', 'requestClientCertificate() is for servers', 'ERR_TLS_NOT_SERVER')
-    if (!this.established) throw new TlsError('internal_error', 'requestClientCertificate() before the handshake completed', 'ERR_TLS_NOT_READY')
-    if (this.sentCloseNotify) throw new TlsError('internal_error', 'requestClientCertificate() after close()', 'ERR_TLS_WRITE_AFTER_CLOSE')
-    if (this.receivedCloseNotify) throw new TlsError('internal_error', 'the client has closed: it can no longer answer', 'ERR_TLS_PEER_CLOSED')
-    if (!this.established.requestClientCertificate)
+    if (!this.#established) throw new TlsError('internal_error', 'requestClientCertificate() before the handshake completed', 'ERR_TLS_NOT_READY')
+    if (this.#sentCloseNotify) throw new TlsError('internal_error', 'requestClientCertificate() after close()', 'ERR_TLS_WRITE_AFTER_CLOSE')
+    if (this.#receivedCloseNotify) throw new TlsError('internal_error', 'the client has closed: it can no longer answer', 'ERR_TLS_PEER_CLOSED')
+    if (!this.#established.requestClientCertificate)
       throw new TlsError('internal_error', 'post-handshake authentication exists only in TLS 1.3', 'ERR_TLS_POST_HANDSHAKE_AUTH_TLS12')
-    const authenticated = this.established.requestClientCertificate()
-    this.guard(() => this.sendFlight())
+    const authenticated = this.#established.requestClientCertificate()
+    this.#guard(() => this.#sendFlight())
     return authenticated
   }
 
   /** Keying material exporter: RFC 8446 section 7.5 for TLS 1.3, RFC 5705 for TLS 1.2. */
   exportKeyingMaterial(label: string, context: Uint8Array | undefined, length: number): Uint8Array {
-    if (this.failure) throw this.failure
-    if (!this.established) throw new TlsError('internal_error', 'exportKeyingMaterial() before the handshake completed', 'ERR_TLS_NOT_READY')
-    return this.established.exportKeyingMaterial(label, context, length)
+    if (this.#failure) throw this.#failure
+    if (!this.#established) throw new TlsError('internal_error', 'exportKeyingMaterial() before the handshake completed', 'ERR_TLS_NOT_READY')
+    return this.#established.exportKeyingMaterial(label, context, length)
   }
 
   /**
@@ -266,141 +267,141 @@ export class Connection {
    * getSession()); undefined until the server sent a ticket. The bytes hold the resumption secret: keep them secret.
    */
   get session(): Uint8Array | undefined {
-    const established = this.established
+    const established = this.#established
     const newest = established?.tickets[established.tickets.length - 1]
     if (!newest) return undefined
     // The same bytes until a newer ticket arrives: a caller can tell a new session from the one it already has.
-    if (this.exportedSession?.ticket !== newest) this.exportedSession = { ticket: newest, bytes: encodeSession(cachedTicket(newest, established.info)) }
-    return this.exportedSession.bytes
+    if (this.#exportedSession?.ticket !== newest) this.#exportedSession = { ticket: newest, bytes: encodeSession(cachedTicket(newest, established.info)) }
+    return this.#exportedSession.bytes
   }
 
   /** Session tickets the server sent (kept for a later resumption; never an error). */
   get tickets(): readonly SessionTicketInfo[] {
-    return (this.established?.tickets ?? []).map(({ secret: _secret, ...visible }) => visible)
+    return (this.#established?.tickets ?? []).map(({ secret: _secret, ...visible }) => visible)
   }
 
   /**
    * Processes what has arrived, in order: whole handshake messages first, then the next record, until more
    * bytes are needed, the peer has closed, or a provider operation is in flight.
    */
-  private processInput(): void {
-    while (this.inFlight === undefined && !this.receivedCloseNotify) {
-      const message = this.reassembler.next()
+  #processInput(): void {
+    while (this.#inFlight === undefined && !this.#receivedCloseNotify) {
+      const message = this.#reassembler.next()
       if (message) {
-        if (!this.handshake && ++this.messagesInRecord > LIMITS.maxPostHandshakeMessagesPerRecord)
+        if (!this.#handshake && ++this.#messagesInRecord > LIMITS.maxPostHandshakeMessagesPerRecord)
           throw new TlsError('unexpected_message', `more than ${LIMITS.maxPostHandshakeMessagesPerRecord} post-handshake messages in one record`)
-        this.handleHandshakeMessage({ kind: 'handshake', msgType: message.msgType, body: message.body, raw: message.raw })
+        this.#handleHandshakeMessage({ kind: 'handshake', msgType: message.msgType, body: message.body, raw: message.raw })
         continue
       }
       const record = this.records.nextRecord()
       if (record === undefined) return
-      if (isPending(record)) return this.waitFor(record, (opened) => opened && this.handleRecord(opened.type, opened.fragment))
-      this.handleRecord(record.type, record.fragment)
+      if (isPending(record)) return this.#waitFor(record, (opened) => opened && this.#handleRecord(opened.type, opened.fragment))
+      this.#handleRecord(record.type, record.fragment)
     }
   }
 
-  private handleRecord(type: number, fragment: Uint8Array): void {
+  #handleRecord(type: number, fragment: Uint8Array): void {
     switch (type) {
       case ContentType.handshake:
         // After the handshake, KeyUpdate, NewSessionTicket and refused renegotiations cost us work each: bounded (a
         // record that continues a message is bounded by the message size, and small record_size_limits make many).
-        if (!this.handshake && !this.reassembler.hasPending) this.countNonData('post-handshake record')
-        this.messagesInRecord = 0
+        if (!this.#handshake && !this.#reassembler.hasPending) this.#countNonData('post-handshake record')
+        this.#messagesInRecord = 0
         // The messages are taken out by processInput, one at a time (a message may wait on the provider).
-        this.reassembler.push(fragment)
+        this.#reassembler.push(fragment)
         return
       case ContentType.change_cipher_spec:
-        this.refuseInsideHandshakeMessage('ChangeCipherSpec')
-        return this.handleChangeCipherSpec(fragment)
+        this.#refuseInsideHandshakeMessage('ChangeCipherSpec')
+        return this.#handleChangeCipherSpec(fragment)
       case ContentType.alert:
-        return this.handleAlert(fragment)
+        return this.#handleAlert(fragment)
       case ContentType.application_data:
-        this.refuseInsideHandshakeMessage('application data')
-        return this.handleApplicationData(fragment)
+        this.#refuseInsideHandshakeMessage('application data')
+        return this.#handleApplicationData(fragment)
       default:
         throw new TlsError('unexpected_message', `unexpected record content type ${type}`)
     }
   }
 
   /** RFC 8446 5.1: a handshake message's fragments must not be interleaved with records of another type. */
-  private refuseInsideHandshakeMessage(what: string): void {
-    if (this.reassembler.hasPending) throw new TlsError('unexpected_message', `${what} between the fragments of a handshake message`)
+  #refuseInsideHandshakeMessage(what: string): void {
+    if (this.#reassembler.hasPending) throw new TlsError('unexpected_message', `${what} between the fragments of a handshake message`)
     // RFC 8446 4.6.2: the messages of a post-handshake authentication appear consecutively.
-    if (this.established?.peerMidFlight) throw new TlsError('unexpected_message', `${what} inside the client's answer to our CertificateRequest`)
+    if (this.#established?.peerMidFlight) throw new TlsError('unexpected_message', `${what} inside the client's answer to our CertificateRequest`)
   }
 
-  private handleHandshakeMessage(message: HandshakeMessageIn): void {
-    this.config.onHandshakeMessage?.('received', handshakeTypeName(message.msgType), message.body.length)
-    if (this.handshake) this.follow(this.handshake.next(message))
-    else this.followPostHandshake(this.established!.handlePostHandshake(message))
-    this.sendFlight()
+  #handleHandshakeMessage(message: HandshakeMessageIn): void {
+    this.#config.onHandshakeMessage?.('received', handshakeTypeName(message.msgType), message.body.length)
+    if (this.#handshake) this.#follow(this.#handshake.next(message))
+    else this.#followPostHandshake(this.#established!.handlePostHandshake(message))
+    this.#sendFlight()
   }
 
   /** Runs a post-handshake step (answering or checking a post-handshake authentication), if the message made one. */
-  private followPostHandshake(step: Waiting<void> | void): void {
-    if (step) this.continuePostHandshake(step, step.next())
+  #followPostHandshake(step: Waiting<void> | void): void {
+    if (step) this.#continuePostHandshake(step, step.next())
   }
 
   /** Done, or waiting on a provider operation that resumes the step with its result (or its error). */
-  private continuePostHandshake(step: Waiting<void>, result: IteratorResult<PromiseLike<unknown>, void>): void {
+  #continuePostHandshake(step: Waiting<void>, result: IteratorResult<PromiseLike<unknown>, void>): void {
     if (result.done) return
-    this.waitFor(
+    this.#waitFor(
       result.value,
-      (value) => this.continuePostHandshake(step, step.next(value)),
-      (error) => this.continuePostHandshake(step, step.throw(error)),
+      (value) => this.#continuePostHandshake(step, step.next(value)),
+      (error) => this.#continuePostHandshake(step, step.throw(error)),
     )
   }
 
   /** Puts the messages written so far into records under the current write keys. */
-  private sendFlight(): void {
-    if (this.flight.length === 0) return
-    this.records.send(ContentType.handshake, this.flight.length === 1 ? this.flight[0]! : concat(...this.flight))
-    this.flight.length = 0
+  #sendFlight(): void {
+    if (this.#flight.length === 0) return
+    this.records.send(ContentType.handshake, this.#flight.length === 1 ? this.#flight[0]! : concat(...this.#flight))
+    this.#flight.length = 0
   }
 
-  private handleChangeCipherSpec(fragment: Uint8Array): void {
+  #handleChangeCipherSpec(fragment: Uint8Array): void {
     if (fragment.length !== 1 || fragment[0] !== 1) throw new TlsError('unexpected_message', 'malformed ChangeCipherSpec')
-    this.countNonData('ChangeCipherSpec')
-    if (!this.handshake) throw new TlsError('unexpected_message', 'ChangeCipherSpec outside a handshake')
+    this.#countNonData('ChangeCipherSpec')
+    if (!this.#handshake) throw new TlsError('unexpected_message', 'ChangeCipherSpec outside a handshake')
     // TLS 1.3 middlebox compatibility (RFC 8446 5, D.4): an unprotected CCS received after our first ClientHello
     // (even before the ServerHello settles the version) and before the peer's Finished is dropped.
-    if (this.version === TLS13 || (this.version === undefined && this.offersTls13Client())) return
-    if (this.version === undefined) throw new TlsError('unexpected_message', 'ChangeCipherSpec before the hello messages')
-    this.follow(this.handshake.next(CHANGE_CIPHER_SPEC))
+    if (this.#version === TLS13 || (this.#version === undefined && this.#offersTls13Client())) return
+    if (this.#version === undefined) throw new TlsError('unexpected_message', 'ChangeCipherSpec before the hello messages')
+    this.#follow(this.#handshake.next(CHANGE_CIPHER_SPEC))
   }
 
-  private offersTls13Client(): boolean {
-    return this.role === 'client' && this.config.policy.maxVersion === TLS13
+  #offersTls13Client(): boolean {
+    return this.role === 'client' && this.#config.policy.maxVersion === TLS13
   }
 
-  private handleAlert(fragment: Uint8Array): void {
+  #handleAlert(fragment: Uint8Array): void {
     const alert = decodeAlert(fragment)
     // TLS 1.3: every alert but close_notify and user_canceled is fatal, whatever its level (RFC 8446 6).
     const closing = alert.description === AlertDescription.close_notify
-    const fatal = !closing && (alert.level === AlertLevel.fatal || (this.version === TLS13 && alert.description !== AlertDescription.user_canceled))
+    const fatal = !closing && (alert.level === AlertLevel.fatal || (this.#version === TLS13 && alert.description !== AlertDescription.user_canceled))
     // The peer's fatal alert is what ends the connection, wherever it falls; anything else inside a message is refused.
     if (fatal) throw new TlsAlertReceivedError(alert.description)
-    this.refuseInsideHandshakeMessage(closing ? 'close_notify' : 'a warning alert')
+    this.#refuseInsideHandshakeMessage(closing ? 'close_notify' : 'a warning alert')
     if (closing) {
       // A handshake the peer closes will never complete: end it rather than wait forever.
-      if (!this.established) throw new TlsAlertReceivedError(AlertDescription.close_notify)
-      this.receivedCloseNotify = true
-      this.established.abandon?.(new TlsAlertReceivedError(AlertDescription.close_notify))
+      if (!this.#established) throw new TlsAlertReceivedError(AlertDescription.close_notify)
+      this.#receivedCloseNotify = true
+      this.#established.abandon?.(new TlsAlertReceivedError(AlertDescription.close_notify))
       return
     }
-    this.countNonData('warning alert')
+    this.#countNonData('warning alert')
   }
 
-  private handleApplicationData(fragment: Uint8Array): void {
-    if (!this.established) throw new TlsError('unexpected_message', 'application data before the handshake completed')
-    if (fragment.length === 0) return this.countNonData('empty application data record')
-    this.nonDataInARow = 0
-    this.received.push(fragment)
-    this.receivedBytes += fragment.length
+  #handleApplicationData(fragment: Uint8Array): void {
+    if (!this.#established) throw new TlsError('unexpected_message', 'application data before the handshake completed')
+    if (fragment.length === 0) return this.#countNonData('empty application data record')
+    this.#nonDataInARow = 0
+    this.#received.push(fragment)
+    this.#receivedBytes += fragment.length
   }
 
-  private countNonData(what: string): void {
-    if (++this.nonDataInARow > LIMITS.maxConsecutiveNonData)
+  #countNonData(what: string): void {
+    if (++this.#nonDataInARow > LIMITS.maxConsecutiveNonData)
       throw new TlsError('unexpected_message', `more than ${LIMITS.maxConsecutiveNonData} ${what}s in a row`)
   }
 
@@ -408,17 +409,17 @@ export class Connection {
    * Follows the handshake's last step: done, waiting for the peer's next message (it yielded nothing), or
    * waiting on a provider operation (it yielded the promise), which resumes it with the result or the error.
    */
-  private follow(step: StepResult): void {
+  #follow(step: StepResult): void {
     if (step.done) {
-      this.handshake = undefined
-      if (!this.established) throw new TlsError('internal_error', 'handshake ended without completing')
+      this.#handshake = undefined
+      if (!this.#established) throw new TlsError('internal_error', 'handshake ended without completing')
       return
     }
     if (step.value === undefined) return
-    this.waitFor(
+    this.#waitFor(
       step.value,
-      (result) => this.follow(this.handshake!.next(result)),
-      (error) => this.follow(this.handshake!.throw(error)),
+      (result) => this.#follow(this.#handshake!.next(result)),
+      (error) => this.#follow(this.#handshake!.throw(error)),
     )
   }
 
@@ -426,71 +427,71 @@ export class Connection {
    * Stops processing until `operation` settles, then hands its result to `resume` (or its error to `fail`,
    * by default thrown as the connection's failure) and carries on with whatever input has arrived meanwhile.
    */
-  private waitFor<T>(operation: PromiseLike<T>, resume: (result: T) => void, fail: (error: unknown) => void = rethrow): void {
-    this.inFlight = operation
+  #waitFor<T>(operation: PromiseLike<T>, resume: (result: T) => void, fail: (error: unknown) => void = rethrow): void {
+    this.#inFlight = operation
     operation.then(
-      (result) => this.resumeAfter(operation, () => resume(result)),
-      (error: unknown) => this.resumeAfter(operation, () => fail(error)),
+      (result) => this.#resumeAfter(operation, () => resume(result)),
+      (error: unknown) => this.#resumeAfter(operation, () => fail(error)),
     )
   }
 
-  private resumeAfter(operation: PromiseLike<unknown>, work: () => void): void {
+  #resumeAfter(operation: PromiseLike<unknown>, work: () => void): void {
     // A connection that failed meanwhile has dropped the operation.
-    if (this.inFlight !== operation) return
-    this.inFlight = undefined
+    if (this.#inFlight !== operation) return
+    this.#inFlight = undefined
     try {
-      this.guard(() => {
+      this.#guard(() => {
         work()
-        this.sendFlight()
-        this.processInput()
+        this.#sendFlight()
+        this.#processInput()
       })
     } catch {
       // Recorded as this.failure, with the alert queued: onProgress and settled() report it.
     }
-    this.progress()
+    this.#progress()
   }
 
   /** A record sealed by an asynchronous AEAD is ready; a sealing error ends the connection. */
-  private recordSealed(error: unknown): void {
-    if (error !== undefined && !this.failure) {
+  #recordSealed(error: unknown): void {
+    if (error !== undefined && !this.#failure) {
       try {
-        this.guard(() => rethrow(error))
+        this.#guard(() => rethrow(error))
       } catch {
         // Recorded as this.failure.
       }
     }
-    this.progress()
+    this.#progress()
   }
 
   /** Tells the caller that asynchronous work completed: settles `settled()` once nothing is in flight, then onProgress. */
-  private progress(): void {
+  #progress(): void {
     if (!this.busy) {
-      for (const waiter of this.settledWaiters.splice(0)) {
-        if (this.failure) waiter.reject(this.failure)
+      for (const waiter of this.#settledWaiters.splice(0)) {
+        if (this.#failure) waiter.reject(this.#failure)
         else waiter.resolve()
       }
     }
     this.onProgress?.()
   }
 
-  private flushPendingWrites(): void {
-    for (const data of this.pendingWrites) this.sendApplicationData(data)
-    this.pendingWrites.length = 0
+  #flushPendingWrites(): void {
+    for (const data of this.#pendingWrites) this.#sendApplicationData(data)
+    this.#pendingWrites.length = 0
   }
 
   /** Runs `fn`; any failure ends the connection with a fatal alert (never for a received one) and is rethrown. */
-  private guard(fn: () => void): void {
+  #guard(fn: () => void): void {
     try {
       fn()
     } catch (cause) {
       const error =
         cause instanceof TlsError ? cause : new TlsError('internal_error', `internal error: ${cause instanceof Error ? cause.message : String(cause)}`)
       if (!(cause instanceof TlsError) && cause instanceof Error) error.cause = cause
-      this.failure = error
-      this.established?.abandon?.(error)
-      this.handshake = undefined
-      this.inFlight = undefined
-      this.flight.length = 0
+      this.#failure = error
+      this.#established?.abandon?.(error)
+      this.#handshake = undefined
+      this.#inFlight = undefined
+      this.#flight.length = 0
       if (!(error instanceof TlsAlertReceivedError)) {
         try {
           this.records.send(ContentType.alert, encodeAlert(AlertLevel.fatal, AlertDescription[error.alert]))
@@ -502,48 +503,48 @@ export class Connection {
     }
   }
 
-  private handshakeSession(): HandshakeSession {
+  #handshakeSession(): HandshakeSession {
     const connection = this
     return {
       get config() {
-        return connection.config
+        return connection.#config
       },
       useConfig: (config) => {
-        this.config = config
+        this.#config = config
       },
       sendHandshake: (raw) => {
-        this.config.onHandshakeMessage?.('sent', handshakeTypeName(raw[0]!), raw.length - HANDSHAKE_HEADER_LENGTH)
-        this.flight.push(raw)
+        this.#config.onHandshakeMessage?.('sent', handshakeTypeName(raw[0]!), raw.length - HANDSHAKE_HEADER_LENGTH)
+        this.#flight.push(raw)
       },
       sendChangeCipherSpec: () => {
-        this.sendFlight()
+        this.#sendFlight()
         this.records.send(ContentType.change_cipher_spec, new Uint8Array([1]))
       },
       sendWarningAlert: (description) => {
-        this.sendFlight()
+        this.#sendFlight()
         this.records.send(ContentType.alert, encodeAlert(AlertLevel.warning, description))
       },
       setVersion: (version) => {
-        this.version = version
+        this.#version = version
       },
       setReadProtection: (protection: RecordProtection) => {
-        if (this.reassembler.hasPending) throw new TlsError('unexpected_message', 'handshake message spans a key change')
+        if (this.#reassembler.hasPending) throw new TlsError('unexpected_message', 'handshake message spans a key change')
         this.records.setReadProtection(protection)
       },
       setWriteProtection: (protection: RecordProtection) => {
-        this.sendFlight()
+        this.#sendFlight()
         this.records.setWriteProtection(protection)
       },
       setRecordSizeLimits: (limits) => this.records.setRecordSizeLimits(limits),
       complete: (established) => {
-        this.sendFlight()
-        this.established = established
-        this.nonDataInARow = 0
-        this.flushPendingWrites()
-        if (this.sentCloseNotify) this.sendCloseNotify()
+        this.#sendFlight()
+        this.#established = established
+        this.#nonDataInARow = 0
+        this.#flushPendingWrites()
+        if (this.#sentCloseNotify) this.#sendCloseNotify()
       },
       get writeClosed() {
-        return connection.sentCloseNotify
+        return connection.#sentCloseNotify
       },
     }
   }

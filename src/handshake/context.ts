@@ -258,19 +258,19 @@ export class TlsContext {
   readonly purpose: Purpose
   /** The validated, frozen policy every connection of this context follows. */
   readonly policy: TlsPolicy
-  private readonly provider: CryptoProvider
-  private readonly certificates: readonly CertifiedKey[]
-  private readonly verifier: PeerCertificateVerifier | undefined
-  private readonly now: () => Date
-  private readonly keyLog: ((line: string) => void) | undefined
-  private readonly onHandshakeMessage: HandshakeMessageObserver | undefined
+  readonly #provider: CryptoProvider
+  readonly #certificates: readonly CertifiedKey[]
+  readonly #verifier: PeerCertificateVerifier | undefined
+  readonly #now: () => Date
+  readonly #keyLog: ((line: string) => void) | undefined
+  readonly #onHandshakeMessage: HandshakeMessageObserver | undefined
   /** Whether this context resumes sessions (the `sessionTickets` option). */
   readonly sessionTickets: boolean
-  private readonly sessionCache: SessionCache | undefined
-  private readonly ticketSealer: TicketSealer | undefined
-  private readonly recordSizeLimit: number | undefined
-  private readonly clientCertificate: HandshakeConfig['clientCertificate']
-  private readonly postHandshakeAuth: boolean
+  readonly #sessionCache: SessionCache | undefined
+  readonly #ticketSealer: TicketSealer | undefined
+  readonly #recordSizeLimit: number | undefined
+  readonly #clientCertificate: HandshakeConfig['clientCertificate']
+  readonly #postHandshakeAuth: boolean
 
   constructor(purpose: Purpose, options: ContextOptions, defaultRoots?: () => TrustStore) {
     if (purpose !== 'server-auth' && purpose !== 'client-auth')
@@ -279,32 +279,32 @@ export class TlsContext {
     for (const key of Object.keys(options)) if (!knownOptions.has(key)) throw new TlsConfigError(key, 'is not a known option')
     const role = purpose === 'server-auth' ? 'client' : 'server'
     this.purpose = purpose
-    this.provider = options.provider ?? nobleProvider
+    this.#provider = options.provider ?? nobleProvider
     if (options.now !== undefined && typeof options.now !== 'function') throw new TlsConfigError('now', 'must be a function returning a Date')
-    this.now = options.now ?? (() => new Date())
+    this.#now = options.now ?? (() => new Date())
     if (options.keyLog !== undefined && typeof options.keyLog !== 'function') throw new TlsConfigError('keyLog', 'must be a function taking a line')
-    this.keyLog = options.keyLog
+    this.#keyLog = options.keyLog
     checkConnectionExtras(options)
-    this.onHandshakeMessage = options.onHandshakeMessage
+    this.#onHandshakeMessage = options.onHandshakeMessage
     if (options.sessionTickets !== undefined && typeof options.sessionTickets !== 'boolean')
       throw new TlsConfigError('sessionTickets', `must be a boolean, got ${typeof options.sessionTickets}`)
     this.sessionTickets = options.sessionTickets ?? false
-    this.sessionCache = options.sessionTickets && role === 'client' ? new SessionCache() : undefined
-    this.ticketSealer = options.sessionTickets && role === 'server' ? new TicketSealer(this.provider) : undefined
-    this.recordSizeLimit = recordSizeLimitFrom(options.recordSizeLimit)
+    this.#sessionCache = options.sessionTickets && role === 'client' ? new SessionCache() : undefined
+    this.#ticketSealer = options.sessionTickets && role === 'server' ? new TicketSealer(this.#provider) : undefined
+    this.#recordSizeLimit = recordSizeLimitFrom(options.recordSizeLimit)
     const given = trustStoreFrom(options.ca)
     const verifies = role === 'client' && options.verifyMode !== 'none' && !options.verifier
     const caSource = given ? 'given' : verifies ? 'default-roots' : 'none'
-    this.policy = buildPolicy(role, options, caSource, this.provider.hasHardwareAes)
-    this.certificates = certifiedKeys(options)
-    if (role === 'server' && this.certificates.length === 0) throw new TlsConfigError('cert', 'a server context needs a certificate and key')
-    this.clientCertificate = clientCertificateFinder(role, options, this.certificates.length > 0)
-    this.postHandshakeAuth = postHandshakeAuthFrom(options.postHandshakeAuth, this.policy)
-    this.verifier = this.makeVerifier(options, given, defaultRoots)
+    this.policy = buildPolicy(role, options, caSource, this.#provider.hasHardwareAes)
+    this.#certificates = certifiedKeys(options)
+    if (role === 'server' && this.#certificates.length === 0) throw new TlsConfigError('cert', 'a server context needs a certificate and key')
+    this.#clientCertificate = clientCertificateFinder(role, options, this.#certificates.length > 0)
+    this.#postHandshakeAuth = postHandshakeAuthFrom(options.postHandshakeAuth, this.policy)
+    this.#verifier = this.#makeVerifier(options, given, defaultRoots)
     Object.freeze(this)
   }
 
-  private makeVerifier(options: ContextOptions, given: TrustStore | undefined, defaultRoots?: () => TrustStore): PeerCertificateVerifier | undefined {
+  #makeVerifier(options: ContextOptions, given: TrustStore | undefined, defaultRoots?: () => TrustStore): PeerCertificateVerifier | undefined {
     const policy = this.policy
     // A client told not to verify may still be given a verifier that reports instead of refusing (node's
     // rejectUnauthorized: false): its verdict goes to info.peerVerificationError, never into a refusal.
@@ -318,29 +318,29 @@ export class TlsContext {
     }
     return webPkiVerifier({
       trustStore: store,
-      provider: this.provider,
+      provider: this.#provider,
       checkHostname: policy.checkHostname,
       maxDepth: policy.maxChainDepth,
       certificateProfile: policy.certificateProfile,
-      now: this.now,
+      now: this.#now,
     })
   }
 
-  private config(serverName: string | undefined, extras: ClientConnectionOptions | ServerConnectionOptions): HandshakeConfig {
+  #config(serverName: string | undefined, extras: ClientConnectionOptions | ServerConnectionOptions): HandshakeConfig {
     return {
       policy: this.policy,
-      provider: this.provider,
-      certificates: this.certificates,
-      verifier: this.verifier,
+      provider: this.#provider,
+      certificates: this.#certificates,
+      verifier: this.#verifier,
       serverName,
-      now: this.now,
-      keyLog: both(this.keyLog, extras.keyLog),
-      sessionCache: this.sessionCache,
-      ticketSealer: this.ticketSealer,
-      onHandshakeMessage: both(this.onHandshakeMessage, extras.onHandshakeMessage),
-      recordSizeLimit: this.recordSizeLimit,
-      clientCertificate: this.clientCertificate,
-      postHandshakeAuth: this.postHandshakeAuth,
+      now: this.#now,
+      keyLog: both(this.#keyLog, extras.keyLog),
+      sessionCache: this.#sessionCache,
+      ticketSealer: this.#ticketSealer,
+      onHandshakeMessage: both(this.#onHandshakeMessage, extras.onHandshakeMessage),
+      recordSizeLimit: this.#recordSizeLimit,
+      clientCertificate: this.#clientCertificate,
+      postHandshakeAuth: this.#postHandshakeAuth,
     }
   }
 
@@ -363,7 +363,7 @@ export class TlsContext {
     }
     if (this.policy.checkHostname && !serverName)
       throw new TlsConfigError('serverName', 'is required when checkHostname is on (or set checkHostname: false explicitly)')
-    return new Connection('client', { ...this.config(serverName, options), offeredSession })
+    return new Connection('client', { ...this.#config(serverName, options), offeredSession })
   }
 
   /** A server connection (this must be a client-auth context). */
@@ -371,12 +371,12 @@ export class TlsContext {
     if (this.policy.role !== 'server') throw new TlsConfigError('purpose', "server() needs a 'client-auth' context")
     checkConnectionExtras(options)
     if (options.sni !== undefined && typeof options.sni !== 'function') throw new TlsConfigError('sni', 'must be a function from a server name to a TlsContext')
-    return new Connection('server', this.serverConfig(options))
+    return new Connection('server', this.#serverConfig(options))
   }
 
   /** This context's server configuration, with the switch to another context for the names `sni` picks. */
-  private serverConfig(options: ServerConnectionOptions): HandshakeConfig {
-    const config = this.config(undefined, options)
+  #serverConfig(options: ServerConnectionOptions): HandshakeConfig {
+    const config = this.#config(undefined, options)
     const { sni } = options
     if (!sni) return config
     const selectConfig = (serverName: string): HandshakeConfig | undefined => {
@@ -384,7 +384,7 @@ export class TlsContext {
       if (chosen === undefined || chosen === this) return undefined
       if (!(chosen instanceof TlsContext) || chosen.policy.role !== 'server')
         throw new TlsError('internal_error', `sni(${JSON.stringify(serverName)}) returned something other than a server TlsContext`)
-      return chosen.config(undefined, options)
+      return chosen.#config(undefined, options)
     }
     return { ...config, selectConfig }
   }
@@ -394,17 +394,17 @@ export class TlsContext {
    * that must resume the others' sessions, or rotate them with setTicketKeys. Needs `sessionTickets`.
    */
   get ticketKeys(): Uint8Array {
-    return this.requireTicketSealer().keys
+    return this.#requireTicketSealer().keys
   }
 
   /** Replaces the ticket keys (48 bytes, from `ticketKeys`); tickets sealed under the old keys stop resuming. */
   setTicketKeys(keys: Uint8Array): void {
-    this.requireTicketSealer().setKeys(keys)
+    this.#requireTicketSealer().setKeys(keys)
   }
 
-  private requireTicketSealer(): TicketSealer {
-    if (!this.ticketSealer) throw new TlsConfigError('sessionTickets', 'ticket keys exist only on a server context made with sessionTickets: true')
-    return this.ticketSealer
+  #requireTicketSealer(): TicketSealer {
+    if (!this.#ticketSealer) throw new TlsConfigError('sessionTickets', 'ticket keys exist only on a server context made with sessionTickets: true')
+    return this.#ticketSealer
   }
 
   /** The policy as a readable table. */

@@ -33,8 +33,8 @@ export abstract class HandshakeState {
   /** The scheme of the peer's CertificateVerify (or TLS 1.2 ServerKeyExchange). */
   protected peerScheme: number | undefined
   /** The verify_data of the Finished messages, ours and the peer's (node's getFinished / getPeerFinished). */
-  private localFinished: Uint8Array = new Uint8Array(0)
-  private peerFinished: Uint8Array = new Uint8Array(0)
+  #localFinished: Uint8Array = new Uint8Array(0)
+  #peerFinished: Uint8Array = new Uint8Array(0)
 
   constructor(
     protected readonly session: HandshakeSession,
@@ -54,13 +54,13 @@ export abstract class HandshakeState {
   /** Sends our Finished (header included) and keeps its verify_data. */
   protected sendFinished(message: Uint8Array): void {
     this.sendAndHash(message)
-    this.localFinished = message.subarray(HANDSHAKE_HEADER_LENGTH)
+    this.#localFinished = message.subarray(HANDSHAKE_HEADER_LENGTH)
   }
 
   /** Adds the peer's Finished, already checked, to the transcript and keeps its verify_data. */
   protected acceptPeerFinished(message: HandshakeMessageIn): void {
     this.transcript.update(message.raw)
-    this.peerFinished = message.body
+    this.#peerFinished = message.body
   }
 
   protected connectionInfo(negotiated: NegotiatedParameters): ConnectionInfo {
@@ -76,7 +76,7 @@ export abstract class HandshakeState {
       resumed: negotiated.resumedFrom !== undefined,
       helloRetryRequest: negotiated.helloRetryRequest ?? false,
       extendedMasterSecret: negotiated.extendedMasterSecret,
-      finished: { local: this.localFinished, peer: this.peerFinished },
+      finished: { local: this.#localFinished, peer: this.#peerFinished },
       ...(this.verified?.error && { peerVerificationError: this.verified.error }),
     }
   }

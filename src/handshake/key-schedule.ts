@@ -138,103 +138,103 @@ export class KeySchedule13 {
   readonly hash: HashName
   /** Early Secret = HKDF-Extract(0, PSK), with PSK = Hash.length zeros when there is none. */
   readonly earlySecret: Uint8Array
-  private readonly provider: CryptoProvider
-  private readonly hasPsk: boolean
-  private handshake: Uint8Array | undefined
-  private master: Uint8Array | undefined
+  readonly #provider: CryptoProvider
+  readonly #hasPsk: boolean
+  #handshake: Uint8Array | undefined
+  #master: Uint8Array | undefined
 
   constructor(provider: CryptoProvider, hash: HashName, psk?: Uint8Array) {
     if (psk !== undefined && psk.length === 0) throw new TlsError('internal_error', 'a PSK cannot be empty')
-    this.provider = provider
+    this.#provider = provider
     this.hash = hash
-    this.hasPsk = psk !== undefined
-    this.earlySecret = provider.hkdfExtract(hash, this.zeros(), psk ?? this.zeros())
+    this.#hasPsk = psk !== undefined
+    this.earlySecret = provider.hkdfExtract(hash, this.#zeros(), psk ?? this.#zeros())
   }
 
   /** binder_key = Derive-Secret(Early Secret, "res binder" | "ext binder", ""). */
   binderKey(kind: PskKind): Uint8Array {
-    this.requirePsk('binder_key')
-    return this.derive(this.earlySecret, kind === 'resumption' ? 'res binder' : 'ext binder', this.emptyHash())
+    this.#requirePsk('binder_key')
+    return this.#derive(this.earlySecret, kind === 'resumption' ? 'res binder' : 'ext binder', this.#emptyHash())
   }
 
   /** The PSK binder: HMAC over Transcript-Hash(Truncate(ClientHello)) with the binder key's finished_key (RFC 8446 4.2.11.2). */
   binder(kind: PskKind, truncatedTranscriptHash: Uint8Array): Uint8Array {
-    return finishedVerifyData(this.provider, this.hash, this.binderKey(kind), truncatedTranscriptHash)
+    return finishedVerifyData(this.#provider, this.hash, this.binderKey(kind), truncatedTranscriptHash)
   }
 
   /** client_early_traffic_secret = Derive-Secret(Early Secret, "c e traffic", ClientHello). */
   clientEarlyTrafficSecret(clientHelloHash: Uint8Array): Uint8Array {
-    this.requirePsk('client_early_traffic_secret')
-    return this.derive(this.earlySecret, 'c e traffic', clientHelloHash)
+    this.#requirePsk('client_early_traffic_secret')
+    return this.#derive(this.earlySecret, 'c e traffic', clientHelloHash)
   }
 
   /** early_exporter_master_secret = Derive-Secret(Early Secret, "e exp master", ClientHello). */
   earlyExporterMasterSecret(clientHelloHash: Uint8Array): Uint8Array {
-    this.requirePsk('early_exporter_master_secret')
-    return this.derive(this.earlySecret, 'e exp master', clientHelloHash)
+    this.#requirePsk('early_exporter_master_secret')
+    return this.#derive(this.earlySecret, 'e exp master', clientHelloHash)
   }
 
   /** Handshake Secret = HKDF-Extract(Derive-Secret(Early Secret, "derived", ""), (EC)DHE). Called once. */
   addSharedSecret(sharedSecret: Uint8Array): void {
-    if (this.handshake !== undefined) throw new TlsError('internal_error', 'the (EC)DHE shared secret was already added to the key schedule')
+    if (this.#handshake !== undefined) throw new TlsError('internal_error', 'the (EC)DHE shared secret was already added to the key schedule')
     if (sharedSecret.length === 0) throw new TlsError('internal_error', 'the (EC)DHE shared secret is empty')
-    this.handshake = this.provider.hkdfExtract(this.hash, this.derive(this.earlySecret, 'derived', this.emptyHash()), sharedSecret)
+    this.#handshake = this.#provider.hkdfExtract(this.hash, this.#derive(this.earlySecret, 'derived', this.#emptyHash()), sharedSecret)
   }
 
   get handshakeSecret(): Uint8Array {
-    if (this.handshake === undefined) throw new TlsError('internal_error', 'handshake secret asked for before the (EC)DHE shared secret was added')
-    return this.handshake
+    if (this.#handshake === undefined) throw new TlsError('internal_error', 'handshake secret asked for before the (EC)DHE shared secret was added')
+    return this.#handshake
   }
 
   /** client_handshake_traffic_secret = Derive-Secret(Handshake Secret, "c hs traffic", ClientHello...ServerHello). */
   clientHandshakeTrafficSecret(helloHash: Uint8Array): Uint8Array {
-    return this.derive(this.handshakeSecret, 'c hs traffic', helloHash)
+    return this.#derive(this.handshakeSecret, 'c hs traffic', helloHash)
   }
 
   /** server_handshake_traffic_secret = Derive-Secret(Handshake Secret, "s hs traffic", ClientHello...ServerHello). */
   serverHandshakeTrafficSecret(helloHash: Uint8Array): Uint8Array {
-    return this.derive(this.handshakeSecret, 's hs traffic', helloHash)
+    return this.#derive(this.handshakeSecret, 's hs traffic', helloHash)
   }
 
   /** Master Secret = HKDF-Extract(Derive-Secret(Handshake Secret, "derived", ""), 0). */
   get masterSecret(): Uint8Array {
-    this.master ??= this.provider.hkdfExtract(this.hash, this.derive(this.handshakeSecret, 'derived', this.emptyHash()), this.zeros())
-    return this.master
+    this.#master ??= this.#provider.hkdfExtract(this.hash, this.#derive(this.handshakeSecret, 'derived', this.#emptyHash()), this.#zeros())
+    return this.#master
   }
 
   /** client_application_traffic_secret_0 = Derive-Secret(Master Secret, "c ap traffic", ClientHello...server Finished). */
   clientApplicationTrafficSecret(handshakeHash: Uint8Array): Uint8Array {
-    return this.derive(this.masterSecret, 'c ap traffic', handshakeHash)
+    return this.#derive(this.masterSecret, 'c ap traffic', handshakeHash)
   }
 
   /** server_application_traffic_secret_0 = Derive-Secret(Master Secret, "s ap traffic", ClientHello...server Finished). */
   serverApplicationTrafficSecret(handshakeHash: Uint8Array): Uint8Array {
-    return this.derive(this.masterSecret, 's ap traffic', handshakeHash)
+    return this.#derive(this.masterSecret, 's ap traffic', handshakeHash)
   }
 
   /** exporter_master_secret = Derive-Secret(Master Secret, "exp master", ClientHello...server Finished). */
   exporterMasterSecret(handshakeHash: Uint8Array): Uint8Array {
-    return this.derive(this.masterSecret, 'exp master', handshakeHash)
+    return this.#derive(this.masterSecret, 'exp master', handshakeHash)
   }
 
   /** resumption_master_secret = Derive-Secret(Master Secret, "res master", ClientHello...client Finished). */
   resumptionMasterSecret(clientFinishedHash: Uint8Array): Uint8Array {
-    return this.derive(this.masterSecret, 'res master', clientFinishedHash)
+    return this.#derive(this.masterSecret, 'res master', clientFinishedHash)
   }
 
-  private derive(secret: Uint8Array, label: string, transcriptHash: Uint8Array): Uint8Array {
-    return deriveSecret(this.provider, this.hash, secret, label, transcriptHash)
+  #derive(secret: Uint8Array, label: string, transcriptHash: Uint8Array): Uint8Array {
+    return deriveSecret(this.#provider, this.hash, secret, label, transcriptHash)
   }
 
-  private emptyHash(): Uint8Array {
-    return emptyHash(this.provider, this.hash)
+  #emptyHash(): Uint8Array {
+    return emptyHash(this.#provider, this.hash)
   }
 
-  private zeros(): Uint8Array {
-    return new Uint8Array(this.provider.hash(this.hash).outputLength)
+  #zeros(): Uint8Array {
+    return new Uint8Array(this.#provider.hash(this.hash).outputLength)
   }
 
-  private requirePsk(what: string): void {
-    if (!this.hasPsk) throw new TlsError('internal_error', `${what} exists only in a handshake with a PSK`)
+  #requirePsk(what: string): void {
+    if (!this.#hasPsk) throw new TlsError('internal_error', `${what} exists only in a handshake with a PSK`)
   }
 }

@@ -31,23 +31,27 @@ export interface PostHandshakeContext {
 
 /** The client side: answers each CertificateRequest with Certificate, [CertificateVerify,] Finished, sent together. */
 export class PostHandshakeAuthClient {
-  private requests = 0
+  #requests = 0
 
-  constructor(private readonly context: PostHandshakeContext) {}
+  readonly #context: PostHandshakeContext
+
+  constructor(context: PostHandshakeContext) {
+    this.#context = context
+  }
 
   /**
    * RFC 8446 4.6.2: the three messages go out consecutively, once the signature (and the application's choice of
    * certificate) is ready; their Finished is keyed by the application secret current at that moment.
    */
   *answer(message: HandshakeMessageIn): Waiting<void> {
-    if (++this.requests > LIMITS.maxPostHandshakeCertificateRequests)
+    if (++this.#requests > LIMITS.maxPostHandshakeCertificateRequests)
       throw new TlsError('unexpected_message', `more than ${LIMITS.maxPostHandshakeCertificateRequests} post-handshake CertificateRequests on one connection`)
     const request = decodeCertificateRequest(message.body)
     const schemes = requireExtension(request.extensions, signatureAlgorithms, 'CertificateRequest')
-    const { session, suite } = this.context
-    const transcript = this.context.handshakeTranscript.fork().update(message.raw)
+    const { session, suite } = this.#context
+    const transcript = this.#context.handshakeTranscript.fork().update(message.raw)
     const answer = yield* clientCertificateMessages13(session.config, transcript, { context: request.certificateRequestContext, schemes, postHandshake: true })
-    answer.push(finishedMessage(session.config.provider, suite, this.context.clientApplicationSecret(), transcript.hash()))
+    answer.push(finishedMessage(session.config.provider, suite, this.#context.clientApplicationSecret(), transcript.hash()))
     // Closed meanwhile: nothing more may be written, and the server learns nothing from a half answer.
     if (session.writeClosed) return
     for (const part of answer) session.sendHandshake(part)
@@ -71,36 +75,39 @@ interface OutstandingRequest {
 
 /** The server side: one outstanding CertificateRequest at a time, its answer verified like a handshake's. */
 export class PostHandshakeAuthServer {
-  private outstanding: OutstandingRequest | undefined
-  private requestsSent = 0
+  #outstanding: OutstandingRequest | undefined
+  #requestsSent = 0
+
+  readonly #context: PostHandshakeContext
+  readonly #authenticated: (peer: AuthenticatedPeer) => ConnectionInfo
 
   /** `authenticated` turns a verified answer into the connection's new info. */
-  constructor(
-    private readonly context: PostHandshakeContext,
-    private readonly authenticated: (peer: AuthenticatedPeer) => ConnectionInfo,
-  ) {}
+  constructor(context: PostHandshakeContext, authenticated: (peer: AuthenticatedPeer) => ConnectionInfo) {
+    this.#context = context
+    this.#authenticated = authenticated
+  }
 
   /** The client has sent its Certificate and not yet its Finished (RFC 8446 4.6.2: nothing may come between). */
   get responding(): boolean {
-    return this.outstanding !== undefined && this.outstanding.awaiting !== HandshakeType.certificate
+    return this.#outstanding !== undefined && this.#outstanding.awaiting !== HandshakeType.certificate
   }
 
   /** Sends a CertificateRequest; refuses (a misuse, nothing sent) while one is outstanding or without a verifier. */
   request(): Promise<ConnectionInfo> {
-    const { session } = this.context
-    if (this.outstanding) throw new TlsError('internal_error', 'a CertificateRequest is already outstanding', 'ERR_TLS_CERTIFICATE_REQUEST_PENDING')
+    const { session } = this.#context
+    if (this.#outstanding) throw new TlsError('internal_error', 'a CertificateRequest is already outstanding', 'ERR_TLS_CERTIFICATE_REQUEST_PENDING')
     if (!session.config.verifier)
       throw new TlsError('internal_error', "requestClientCertificate() needs verifyMode 'optional' or 'required' and the client CAs in 'ca'", 'ERR_TLS_NO_CLIENT_VERIFIER')
     // Unique within the connection (RFC 8446 4.3.2), so no earlier answer can be replayed for this one.
     const context = new Uint8Array(8)
-    new DataView(context.buffer).setBigUint64(0, BigInt(++this.requestsSent))
+    new DataView(context.buffer).setBigUint64(0, BigInt(++this.#requestsSent))
     const message = encodeCertificateRequest({
       certificateRequestContext: context,
       extensions: [encodeExtension(signatureAlgorithms, [...session.config.policy.signatureSchemes])],
     })
-    const transcript = this.context.handshakeTranscript.fork().update(message)
+    const transcript = this.#context.handshakeTranscript.fork().update(message)
     const answered = new Promise<ConnectionInfo>((resolve, reject) => {
-      this.outstanding = { context, transcript, awaiting: HandshakeType.certificate, chain: [], verified: undefined, scheme: undefined, resolve, reject }
+      this.#outstanding = { context, transcript, awaiting: HandshakeType.certificate, chain: [], verified: undefined, scheme: undefined, resolve, reject }
     })
     // The caller may never look at the promise; a failed connection is reported by the connection anyway.
     answered.catch(() => {})
@@ -110,48 +117,48 @@ export class PostHandshakeAuthServer {
 
   /** Takes the client's Certificate, CertificateVerify or Finished; anything out of order is unexpected_message. */
   *receive(message: HandshakeMessageIn): Waiting<void> {
-    const request = this.outstanding
+    const request = this.#outstanding
     if (!request) throw new TlsError('unexpected_message', `${handshakeTypeName(message.msgType)} without an outstanding CertificateRequest`)
     if (message.msgType !== request.awaiting)
       throw new TlsError('unexpected_message', `expected ${handshakeTypeName(request.awaiting)} in the answer to our CertificateRequest, got ${handshakeTypeName(message.msgType)}`)
-    if (request.awaiting === HandshakeType.certificate) yield* this.receiveCertificate(request, message)
-    else if (request.awaiting === HandshakeType.certificate_verify) yield* this.receiveCertificateVerify(request, message)
-    else this.receiveFinished(request, message)
+    if (request.awaiting === HandshakeType.certificate) yield* this.#receiveCertificate(request, message)
+    else if (request.awaiting === HandshakeType.certificate_verify) yield* this.#receiveCertificateVerify(request, message)
+    else this.#receiveFinished(request, message)
   }
 
   /** The connection ended or the client closed before answering: the outstanding request fails with `error`. */
   abandon(error: TlsError): void {
-    this.outstanding?.reject(error)
-    this.outstanding = undefined
+    this.#outstanding?.reject(error)
+    this.#outstanding = undefined
   }
 
-  private *receiveCertificate(request: OutstandingRequest, message: HandshakeMessageIn): Waiting<void> {
+  *#receiveCertificate(request: OutstandingRequest, message: HandshakeMessageIn): Waiting<void> {
     const certificate = decodeCertificate(message.body)
     if (!bytesEqual(certificate.certificateRequestContext, request.context))
       throw new TlsError('illegal_parameter', 'the client Certificate does not echo our certificate_request_context')
     request.chain = certificate.certificateList.map((entry) => entry.certData)
     // 'required' refuses an empty Certificate (certificate_required), 'optional' accepts it unverified.
-    request.verified = yield* settle(verifyPeerCertificates(this.context.session.config, request.chain, 'clientAuth', TLS13))
+    request.verified = yield* settle(verifyPeerCertificates(this.#context.session.config, request.chain, 'clientAuth', TLS13))
     request.transcript.update(message.raw)
     request.awaiting = request.chain.length > 0 ? HandshakeType.certificate_verify : HandshakeType.finished
   }
 
-  private *receiveCertificateVerify(request: OutstandingRequest, message: HandshakeMessageIn): Waiting<void> {
+  *#receiveCertificateVerify(request: OutstandingRequest, message: HandshakeMessageIn): Waiting<void> {
     const verify = decodeCertificateVerify(message.body)
     const publicKey = request.verified?.leaf.publicKey
     if (!publicKey) throw new TlsError('internal_error', 'client certificate was not parsed')
     const content = certificateVerifyContent('client', request.transcript.hash())
-    yield* checkPeerSignature(this.context.session.config, publicKey, verify.algorithm, TLS13, content, verify.signature, 'client CertificateVerify')
+    yield* checkPeerSignature(this.#context.session.config, publicKey, verify.algorithm, TLS13, content, verify.signature, 'client CertificateVerify')
     request.transcript.update(message.raw)
     request.scheme = verify.algorithm
     request.awaiting = HandshakeType.finished
   }
 
-  private receiveFinished(request: OutstandingRequest, message: HandshakeMessageIn): void {
-    const { session, suite } = this.context
-    checkPeerFinished(session.config.provider, suite, this.context.clientApplicationSecret(), request.transcript.hash(), message.body)
-    this.outstanding = undefined
-    request.resolve(this.authenticated({ chain: request.chain, verified: request.verified, scheme: request.scheme }))
+  #receiveFinished(request: OutstandingRequest, message: HandshakeMessageIn): void {
+    const { session, suite } = this.#context
+    checkPeerFinished(session.config.provider, suite, this.#context.clientApplicationSecret(), request.transcript.hash(), message.body)
+    this.#outstanding = undefined
+    request.resolve(this.#authenticated({ chain: request.chain, verified: request.verified, scheme: request.scheme }))
   }
 }
 

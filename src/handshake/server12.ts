@@ -57,51 +57,49 @@ interface Parameters12 extends HelloParameters12 {
 }
 
 class ServerHandshakeState12 extends HandshakeState {
-  private requestedClientCertificate = false
+  #requestedClientCertificate = false
+  readonly #hello: ClientHello
 
-  constructor(
-    session: HandshakeSession,
-    transcript: Transcript,
-    private readonly hello: ClientHello,
-  ) {
+  constructor(session: HandshakeSession, transcript: Transcript, hello: ClientHello) {
     super(session, transcript)
+    this.#hello = hello
   }
 
   *handshake(clientHelloRaw: Uint8Array): Step {
-    this.checkClientHello12()
-    const resumption = yield* checkForResumption12(this.config, this.hello)
-    if (resumption) return yield* this.resumeHandshake(clientHelloRaw, resumption)
-    const parameters = this.chooseParameters()
+    this.#checkClientHello12()
+    const resumption = yield* checkForResumption12(this.config, this.#hello)
+    if (resumption) return yield* this.#resumeHandshake(clientHelloRaw, resumption)
+    const parameters = this.#chooseParameters()
     this.transcript.setHash(parameters.suite.hash)
     this.transcript.update(clientHelloRaw)
-    const share = yield* this.sendServerFlight(parameters)
-    const secrets = yield* this.readClientFlight(parameters, share)
-    yield* this.readClientFinished(secrets)
-    yield* this.sendNewSessionTicket(parameters, secrets)
-    this.sendServerFinished(secrets)
-    this.complete(parameters, secrets)
+    const share = yield* this.#sendServerFlight(parameters)
+    const secrets = yield* this.#readClientFlight(parameters, share)
+    yield* this.#readClientFinished(secrets)
+    yield* this.#sendNewSessionTicket(parameters, secrets)
+    this.#sendServerFinished(secrets)
+    this.#complete(parameters, secrets)
   }
 
   /**
    * RFC 5077 3.1, RFC 5246 7.3: the abbreviated handshake from a session in our ticket. ServerHello echoing the
    * client's session id, [NewSessionTicket], our CCS and Finished first, then the client's; no Certificate, no key exchange.
    */
-  private *resumeHandshake(clientHelloRaw: Uint8Array, resumption: Tls12TicketState): Step {
-    const parameters = this.resumedParameters(resumption)
+  *#resumeHandshake(clientHelloRaw: Uint8Array, resumption: Tls12TicketState): Step {
+    const parameters = this.#resumedParameters(resumption)
     this.transcript.setHash(parameters.suite.hash)
     this.transcript.update(clientHelloRaw)
-    const secrets = tls12SessionKeys(this.config.provider, parameters.suite, resumption.masterSecret, this.hello.random, parameters.serverRandom, true)
-    logSecret(this.config, 'CLIENT_RANDOM', this.hello.random, secrets.masterSecret)
-    this.sendServerHello(parameters, resumption)
-    yield* this.sendNewSessionTicket(parameters, secrets, resumption)
-    this.sendServerFinished(secrets)
-    yield* this.readClientFinished(secrets)
-    this.complete(parameters, secrets, resumption)
+    const secrets = tls12SessionKeys(this.config.provider, parameters.suite, resumption.masterSecret, this.#hello.random, parameters.serverRandom, true)
+    logSecret(this.config, 'CLIENT_RANDOM', this.#hello.random, secrets.masterSecret)
+    this.#sendServerHello(parameters, resumption)
+    yield* this.#sendNewSessionTicket(parameters, secrets, resumption)
+    this.#sendServerFinished(secrets)
+    yield* this.#readClientFinished(secrets)
+    this.#complete(parameters, secrets, resumption)
   }
 
   /** Fallback and renegotiation signals (RFC 7507, RFC 5746). */
-  private checkClientHello12(): void {
-    const { hello } = this
+  #checkClientHello12(): void {
+    const hello = this.#hello
     if (hello.cipherSuites.includes(SignallingCipherSuite.TLS_FALLBACK_SCSV) && this.config.policy.maxVersion === TLS13)
       throw new TlsError('inappropriate_fallback', 'the client fell back to TLS 1.2 although we support TLS 1.3 (TLS_FALLBACK_SCSV)')
     const renegotiation = readExtension(hello.extensions, renegotiationInfo)
@@ -110,9 +108,9 @@ class ServerHandshakeState12 extends HandshakeState {
     if (formats !== undefined && !formats.includes(0)) throw new TlsError('illegal_parameter', 'the client does not accept uncompressed points')
   }
 
-  private chooseParameters(): Parameters12 {
+  #chooseParameters(): Parameters12 {
     const { policy } = this.config
-    const { hello } = this
+    const hello = this.#hello
     const schemes = readExtension(hello.extensions, signatureAlgorithms)
     // RFC 5246 7.4.1.4.1: without signature_algorithms only SHA-1 is implied, which we refuse.
     if (!schemes) throw new TlsError('handshake_failure', 'a TLS 1.2 ClientHello without signature_algorithms implies SHA-1 signatures, which are refused')
@@ -125,11 +123,11 @@ class ServerHandshakeState12 extends HandshakeState {
     // The key exchange first: with no group in common, no certificate question matters.
     const groups = offeredGroups ? offeredGroups.map(providerGroupName).filter((g): g is NamedGroupName => g !== undefined) : [...policy.groups]
     const group = chooseGroup12(policy, groups, offeredGroups?.map(namedGroupName))
-    const suite = this.chooseSuite(certificateFor, clientCurves)
+    const suite = this.#chooseSuite(certificateFor, clientCurves)
     const extendedMasterSecret = hasExtension(hello.extensions, ExtensionType.extended_master_secret)
     checkExtendedMasterSecret(policy, extendedMasterSecret)
     return {
-      ...this.helloParameters(suite, extendedMasterSecret, serverName),
+      ...this.#helloParameters(suite, extendedMasterSecret, serverName),
       group,
       certificate: certificateFor(suite),
     }
@@ -141,9 +139,9 @@ class ServerHandshakeState12 extends HandshakeState {
    * suites' kind ('cipher suites'), an ECDSA curve the client did not list ('groups'), or no signature scheme the
    * client accepts fits our key ('signature schemes').
    */
-  private chooseSuite(certificateFor: (suite: Tls12CipherSuite) => ChosenCertificate, clientCurves: ReadonlySet<number> | undefined): Tls12CipherSuite {
+  #chooseSuite(certificateFor: (suite: Tls12CipherSuite) => ChosenCertificate, clientCurves: ReadonlySet<number> | undefined): Tls12CipherSuite {
     const { policy, certificates } = this.config
-    const offered = this.hello.cipherSuites
+    const offered = this.#hello.cipherSuites
     const inCommon = suitesFor(policy, TLS12).filter((code) => offered.includes(code)).map((code) => cipherSuiteByCode(code) as Tls12CipherSuite)
     let schemeRefusal: unknown
     for (const suite of inCommon) {
@@ -164,21 +162,21 @@ class ServerHandshakeState12 extends HandshakeState {
   }
 
   /** A resumption keeps the session's suite and its extended master secret (checkForResumption12 made sure the client still offers both). */
-  private resumedParameters(resumption: Tls12TicketState): HelloParameters12 {
-    return this.helloParameters(cipherSuiteByCode(resumption.cipherSuite) as Tls12CipherSuite, true, resumption.serverName)
+  #resumedParameters(resumption: Tls12TicketState): HelloParameters12 {
+    return this.#helloParameters(cipherSuiteByCode(resumption.cipherSuite) as Tls12CipherSuite, true, resumption.serverName)
   }
 
-  private helloParameters(suite: Tls12CipherSuite, extendedMasterSecret: boolean, serverName: string | undefined): HelloParameters12 {
+  #helloParameters(suite: Tls12CipherSuite, extendedMasterSecret: boolean, serverName: string | undefined): HelloParameters12 {
     const { policy } = this.config
     const random = this.config.provider.randomBytes(32)
     return {
       suite,
       extendedMasterSecret,
-      alpnProtocol: chooseAlpn(policy, readExtension(this.hello.extensions, alpnProtocols)),
+      alpnProtocol: chooseAlpn(policy, readExtension(this.#hello.extensions, alpnProtocols)),
       serverName,
       // RFC 8446 4.1.3: a server able to do TLS 1.3 marks a TLS 1.2 answer so a downgraded client notices.
       serverRandom: policy.maxVersion === TLS13 ? withDowngradeSentinel(random, 'tls12') : random,
-      sendsTicket: issuesTicket12(this.config, this.hello, extendedMasterSecret),
+      sendsTicket: issuesTicket12(this.config, this.#hello, extendedMasterSecret),
     }
   }
 
@@ -186,8 +184,8 @@ class ServerHandshakeState12 extends HandshakeState {
    * Our ServerHello. A resumption echoes the client's session id (RFC 5077 3.4) and never acknowledges SNI (RFC 6066
    * 3); a full handshake sends an empty session id, since we keep no session cache.
    */
-  private sendServerHello(parameters: HelloParameters12, resumption: Tls12TicketState | undefined): void {
-    const { hello } = this
+  #sendServerHello(parameters: HelloParameters12, resumption: Tls12TicketState | undefined): void {
+    const hello = this.#hello
     const extensions: Extension[] = []
     const signalledRenegotiation =
       hasExtension(hello.extensions, ExtensionType.renegotiation_info) || hello.cipherSuites.includes(SignallingCipherSuite.TLS_EMPTY_RENEGOTIATION_INFO_SCSV)
@@ -208,10 +206,10 @@ class ServerHandshakeState12 extends HandshakeState {
   }
 
   /** ServerHello, Certificate, ServerKeyExchange, [CertificateRequest], ServerHelloDone. */
-  private *sendServerFlight(parameters: Parameters12): Step<KeyShare> {
+  *#sendServerFlight(parameters: Parameters12): Step<KeyShare> {
     const { provider, policy } = this.config
-    const { hello } = this
-    this.sendServerHello(parameters, undefined)
+    const hello = this.#hello
+    this.#sendServerHello(parameters, undefined)
     this.sendAndHash(encodeCertificateTls12({ certificateList: [...parameters.certificate.certified.chain] }))
 
     const share = yield* settle(provider.generateKeyShare(parameters.group))
@@ -221,7 +219,7 @@ class ServerHandshakeState12 extends HandshakeState {
     this.sendAndHash(encodeServerKeyExchangeEcdhe({ params, algorithm: parameters.certificate.scheme, signature }))
 
     if (policy.verifyMode !== 'none') {
-      this.requestedClientCertificate = true
+      this.#requestedClientCertificate = true
       this.sendAndHash(encodeCertificateRequestTls12({ certificateTypes: CERTIFICATE_TYPES, supportedSignatureAlgorithms: [...policy.signatureSchemes], certificateAuthorities: [] }))
     }
     this.sendAndHash(encodeEmptyMessage(HandshakeType.server_hello_done))
@@ -229,9 +227,9 @@ class ServerHandshakeState12 extends HandshakeState {
   }
 
   /** [Certificate], ClientKeyExchange, [CertificateVerify]. */
-  private *readClientFlight(parameters: Parameters12, share: KeyShare): Step<Tls12Session> {
+  *#readClientFlight(parameters: Parameters12, share: KeyShare): Step<Tls12Session> {
     const { provider } = this.config
-    if (this.requestedClientCertificate) {
+    if (this.#requestedClientCertificate) {
       const message = yield* expectMessage(HandshakeType.certificate)
       this.peerChain = [...decodeCertificateTls12(message.body).certificateList]
       this.verified = yield* settle(verifyPeerCertificates(this.config, this.peerChain, 'clientAuth', TLS12))
@@ -241,8 +239,8 @@ class ServerHandshakeState12 extends HandshakeState {
     const { publicKey } = decodeClientKeyExchangeEcdhe(message.body)
     const preMasterSecret = yield* settle(share.agree(publicKey))
     this.transcript.update(message.raw)
-    const secrets = deriveTls12Session(provider, parameters.suite, preMasterSecret, this.hello.random, parameters.serverRandom, parameters.extendedMasterSecret, this.transcript)
-    logSecret(this.config, 'CLIENT_RANDOM', this.hello.random, secrets.masterSecret)
+    const secrets = deriveTls12Session(provider, parameters.suite, preMasterSecret, this.#hello.random, parameters.serverRandom, parameters.extendedMasterSecret, this.transcript)
+    logSecret(this.config, 'CLIENT_RANDOM', this.#hello.random, secrets.masterSecret)
 
     if (this.verified) {
       const verifyMessage = yield* expectMessage(HandshakeType.certificate_verify)
@@ -254,7 +252,7 @@ class ServerHandshakeState12 extends HandshakeState {
     return secrets
   }
 
-  private *readClientFinished(secrets: Tls12Session): Step {
+  *#readClientFinished(secrets: Tls12Session): Step {
     yield* expectChangeCipherSpec()
     this.session.setReadProtection(protection12(this.config.provider, secrets, 'client'))
     const message = yield* expectMessage(HandshakeType.finished)
@@ -266,15 +264,15 @@ class ServerHandshakeState12 extends HandshakeState {
    * RFC 5077 3.3: the session sealed in a ticket, before our ChangeCipherSpec. A resumed session is sealed again
    * with its own issue time and peer: a fresh ticket, never a longer life.
    */
-  private *sendNewSessionTicket(parameters: HelloParameters12, secrets: Tls12Session, resumption?: Tls12TicketState): Step {
+  *#sendNewSessionTicket(parameters: HelloParameters12, secrets: Tls12Session, resumption?: Tls12TicketState): Step {
     const sealer = this.config.ticketSealer
     if (!parameters.sendsTicket || !sealer) return
-    const state = resumption ? { ...resumption, alpnProtocol: parameters.alpnProtocol } : this.newSession(parameters, secrets)
+    const state = resumption ? { ...resumption, alpnProtocol: parameters.alpnProtocol } : this.#newSession(parameters, secrets)
     this.sendAndHash(yield* settle(newSessionTicket12(this.config, sealer, state)))
   }
 
   /** The session a full handshake made, as a ticket keeps it: issued now, with the client's chain as we verified it. */
-  private newSession(parameters: HelloParameters12, secrets: Tls12Session): Tls12TicketState {
+  #newSession(parameters: HelloParameters12, secrets: Tls12Session): Tls12TicketState {
     return {
       version: 'TLSv1.2',
       cipherSuite: parameters.suite.code,
@@ -289,7 +287,7 @@ class ServerHandshakeState12 extends HandshakeState {
     }
   }
 
-  private sendServerFinished(secrets: Tls12Session): void {
+  #sendServerFinished(secrets: Tls12Session): void {
     const { provider } = this.config
     this.session.sendChangeCipherSpec()
     this.session.setWriteProtection(protection12(provider, secrets, 'server'))
@@ -297,7 +295,7 @@ class ServerHandshakeState12 extends HandshakeState {
   }
 
   /** Done; a resumption has no group (no key exchange) and reports the client's chain from the ticket. */
-  private complete(parameters: HelloParameters12 & Partial<Pick<Parameters12, 'group'>>, secrets: Tls12Session, resumption?: Tls12TicketState): void {
+  #complete(parameters: HelloParameters12 & Partial<Pick<Parameters12, 'group'>>, secrets: Tls12Session, resumption?: Tls12TicketState): void {
     const info = this.connectionInfo({
       version: 'TLSv1.2',
       cipherSuite: parameters.suite.name,

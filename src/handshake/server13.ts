@@ -55,60 +55,60 @@ function clientShares(hello: ClientHello): KeyShareEntry[] {
 }
 
 class ServerHandshakeState13 extends HandshakeState {
-  private hello: ClientHello
-  private helloRetried = false
-  private schedule: KeySchedule13 | undefined
-  private clientHandshakeSecret: Uint8Array = new Uint8Array(0)
-  private serverHandshakeSecret: Uint8Array = new Uint8Array(0)
-  private sentChangeCipherSpec = false
-  private requestedClientCertificate = false
+  #hello: ClientHello
+  #helloRetried = false
+  #schedule: KeySchedule13 | undefined
+  #clientHandshakeSecret: Uint8Array = new Uint8Array(0)
+  #serverHandshakeSecret: Uint8Array = new Uint8Array(0)
+  #sentChangeCipherSpec = false
+  #requestedClientCertificate = false
   /** The ticket we resume from (RFC 8446 2.2), or undefined in a full handshake. */
-  private resumption: Resumption | undefined
+  #resumption: Resumption | undefined
   /** The client sent 0-RTT data with its first ClientHello, which we never accept: what we may discard of it. */
-  private readonly earlyData: EarlyDataSkip | undefined
+  readonly #earlyData: EarlyDataSkip | undefined
 
   constructor(session: HandshakeSession, transcript: Transcript, hello: ClientHello) {
     super(session, transcript)
-    this.hello = hello
+    this.#hello = hello
     // RFC 8446 4.2.10: we ignore the extension (our EncryptedExtensions never accept it) and skip the data.
-    this.earlyData = hasExtension(hello.extensions, ExtensionType.early_data) ? new EarlyDataSkip(LIMITS.maxEarlyDataSkipped) : undefined
+    this.#earlyData = hasExtension(hello.extensions, ExtensionType.early_data) ? new EarlyDataSkip(LIMITS.maxEarlyDataSkipped) : undefined
   }
 
   *handshake(clientHelloRaw: Uint8Array): Step {
-    this.checkClientHello13(this.hello)
-    let parameters = this.chooseParameters()
+    this.#checkClientHello13(this.#hello)
+    let parameters = this.#chooseParameters()
     this.transcript.setHash(parameters.suite.hash)
     if (!parameters.clientShare) {
-      clientHelloRaw = yield* this.helloRetry(parameters, clientHelloRaw)
+      clientHelloRaw = yield* this.#helloRetry(parameters, clientHelloRaw)
       // Everything but the key share was settled by the HelloRetryRequest (RFC 8446 4.1.4).
-      parameters = { ...parameters, clientShare: clientShares(this.hello)[0] }
+      parameters = { ...parameters, clientShare: clientShares(this.#hello)[0] }
     }
     // The binder covers the transcript before this ClientHello: check it, then hash the hello.
-    this.resumption = yield* checkForResumption(this.config, this.transcript, this.hello, clientHelloRaw, parameters.suite, parameters.serverName)
+    this.#resumption = yield* checkForResumption(this.config, this.transcript, this.#hello, clientHelloRaw, parameters.suite, parameters.serverName)
     this.transcript.update(clientHelloRaw)
-    const { keyExchange, sharedSecret } = yield* this.keyExchange(parameters)
-    this.sendServerHello(parameters, keyExchange)
-    this.establishHandshakeKeys(parameters, sharedSecret)
-    this.sendServerParameters(parameters)
+    const { keyExchange, sharedSecret } = yield* this.#keyExchange(parameters)
+    this.#sendServerHello(parameters, keyExchange)
+    this.#establishHandshakeKeys(parameters, sharedSecret)
+    this.#sendServerParameters(parameters)
     // A resumption authenticates with the PSK: no Certificate or CertificateVerify (RFC 8446 2.2).
-    if (!this.resumption) yield* this.sendServerCertificate(parameters)
-    const applicationSecrets = this.sendServerFinished(parameters)
-    yield* this.readClientCertificate()
-    yield* this.readClientFinished(parameters)
-    yield* this.complete(parameters, applicationSecrets)
+    if (!this.#resumption) yield* this.#sendServerCertificate(parameters)
+    const applicationSecrets = this.#sendServerFinished(parameters)
+    yield* this.#readClientCertificate()
+    yield* this.#readClientFinished(parameters)
+    yield* this.#complete(parameters, applicationSecrets)
   }
 
   /** RFC 8446 4.1.2: TLS 1.3 ClientHellos carry null compression only. */
-  private checkClientHello13(hello: ClientHello): void {
+  #checkClientHello13(hello: ClientHello): void {
     if (hello.legacyCompressionMethods.length !== 1 || hello.legacyCompressionMethods[0] !== 0)
       throw new TlsError('illegal_parameter', 'a TLS 1.3 ClientHello must offer only null compression')
     if (hello.legacyVersion !== TLS12) throw new TlsError('protocol_version', 'TLS 1.3 ClientHello with a legacy_version other than 0x0303')
   }
 
   /** Suite, group, certificate and ALPN, each by the policy (server preference). */
-  private chooseParameters(): Parameters13 {
+  #chooseParameters(): Parameters13 {
     const { policy } = this.config
-    const hello = this.hello
+    const hello = this.#hello
     const suiteCode = chooseCipherSuite(policy, TLS13, hello.cipherSuites)
     const suite = cipherSuiteByCode(suiteCode) as Tls13CipherSuite
     const shares = clientShares(hello)
@@ -124,10 +124,10 @@ class ServerHandshakeState13 extends HandshakeState {
   }
 
   /** RFC 8446 4.1.4: ask for a share of the chosen group, once, and read the second ClientHello (returned, not yet hashed). */
-  private *helloRetry(parameters: Parameters13, clientHelloRaw: Uint8Array): Step<Uint8Array> {
-    if (this.helloRetried) throw new TlsError('illegal_parameter', 'the second ClientHello still has no usable key share')
-    this.helloRetried = true
-    const first = this.hello
+  *#helloRetry(parameters: Parameters13, clientHelloRaw: Uint8Array): Step<Uint8Array> {
+    if (this.#helloRetried) throw new TlsError('illegal_parameter', 'the second ClientHello still has no usable key share')
+    this.#helloRetried = true
+    const first = this.#hello
     this.transcript.update(clientHelloRaw)
     this.transcript.replaceWithMessageHash()
     const retry = encodeHelloRetryRequest({
@@ -137,27 +137,27 @@ class ServerHandshakeState13 extends HandshakeState {
       extensions: [encodeExtension(supportedVersionSelected, TLS13), encodeExtension(keyShareHelloRetryRequest, namedGroupCode(parameters.group))],
     })
     this.sendAndHash(retry)
-    this.sendCompatibilityChangeCipherSpec()
+    this.#sendCompatibilityChangeCipherSpec()
     // Until the second ClientHello, the client's rejected 0-RTT records (encrypted, as application_data) are dropped.
-    if (this.earlyData) this.session.setReadProtection(new PlaintextProtection(TLS12, this.earlyData))
+    if (this.#earlyData) this.session.setReadProtection(new PlaintextProtection(TLS12, this.#earlyData))
 
     const message = yield* expectMessage(HandshakeType.client_hello)
     const second = decodeClientHello(message.body)
-    this.checkSecondClientHello(first, second, parameters)
-    this.hello = second
+    this.#checkSecondClientHello(first, second, parameters)
+    this.#hello = second
     return message.raw
   }
 
   /** The second ClientHello may change only what our HelloRetryRequest asked for (RFC 8446 4.1.2). */
-  private checkSecondClientHello(first: ClientHello, second: ClientHello, parameters: Parameters13): void {
-    this.checkClientHello13(second)
+  #checkSecondClientHello(first: ClientHello, second: ClientHello, parameters: Parameters13): void {
+    this.#checkClientHello13(second)
     checkSecondClientHello(first, second, { group: namedGroupCode(parameters.group), cookie: undefined })
   }
 
-  private sendCompatibilityChangeCipherSpec(): void {
+  #sendCompatibilityChangeCipherSpec(): void {
     // RFC 8446 D.4: with a client in compatibility mode, one CCS right after our first flight message.
-    if (this.hello.legacySessionId.length > 0 && !this.sentChangeCipherSpec) {
-      this.sentChangeCipherSpec = true
+    if (this.#hello.legacySessionId.length > 0 && !this.#sentChangeCipherSpec) {
+      this.#sentChangeCipherSpec = true
       this.session.sendChangeCipherSpec()
     }
   }
@@ -168,7 +168,7 @@ class ServerHandshakeState13 extends HandshakeState {
    * never after our ServerHello (RFC 8446 4.2.8.2, 7.4.2; draft-ietf-tls-ecdhe-mlkem). A hybrid group is a KEM: we
    * encapsulate to the client's share; an (EC)DH group gets a fresh share of ours and the agreement.
    */
-  private *keyExchange(parameters: Parameters13): Step<KemEncapsulation> {
+  *#keyExchange(parameters: Parameters13): Step<KemEncapsulation> {
     const { provider } = this.config
     const clientShare = parameters.clientShare!.keyExchange
     if (isHybridGroup(parameters.group)) return yield* settle(provider.encapsulate(parameters.group, clientShare))
@@ -177,54 +177,54 @@ class ServerHandshakeState13 extends HandshakeState {
     return { keyExchange: share.publicKey, sharedSecret }
   }
 
-  private sendServerHello(parameters: Parameters13, keyExchange: Uint8Array): void {
+  #sendServerHello(parameters: Parameters13, keyExchange: Uint8Array): void {
     const extensions = [
       encodeExtension(supportedVersionSelected, TLS13),
       encodeExtension(keyShareServerHello, { group: namedGroupCode(parameters.group), keyExchange }),
     ]
-    if (this.resumption) extensions.push(encodeExtension(preSharedKeyServerHello, this.resumption.identityIndex))
+    if (this.#resumption) extensions.push(encodeExtension(preSharedKeyServerHello, this.#resumption.identityIndex))
     const serverHello = encodeServerHello({
       legacyVersion: TLS12,
       random: this.config.provider.randomBytes(32),
-      legacySessionIdEcho: this.hello.legacySessionId,
+      legacySessionIdEcho: this.#hello.legacySessionId,
       cipherSuite: parameters.suite.code,
       extensions,
     })
     this.sendAndHash(serverHello)
-    this.sendCompatibilityChangeCipherSpec()
+    this.#sendCompatibilityChangeCipherSpec()
   }
 
-  private establishHandshakeKeys(parameters: Parameters13, sharedSecret: Uint8Array): void {
+  #establishHandshakeKeys(parameters: Parameters13, sharedSecret: Uint8Array): void {
     const { provider } = this.config
-    const schedule = new KeySchedule13(provider, parameters.suite.hash, this.resumption?.state.psk)
+    const schedule = new KeySchedule13(provider, parameters.suite.hash, this.#resumption?.state.psk)
     schedule.addSharedSecret(sharedSecret)
-    this.schedule = schedule
+    this.#schedule = schedule
     const helloHash = this.transcript.hash()
-    this.clientHandshakeSecret = schedule.clientHandshakeTrafficSecret(helloHash)
-    this.serverHandshakeSecret = schedule.serverHandshakeTrafficSecret(helloHash)
-    logSecret(this.config, 'CLIENT_HANDSHAKE_TRAFFIC_SECRET', this.hello.random, this.clientHandshakeSecret)
-    logSecret(this.config, 'SERVER_HANDSHAKE_TRAFFIC_SECRET', this.hello.random, this.serverHandshakeSecret)
-    this.session.setWriteProtection(protectionFor(provider, parameters.suite, this.serverHandshakeSecret))
+    this.#clientHandshakeSecret = schedule.clientHandshakeTrafficSecret(helloHash)
+    this.#serverHandshakeSecret = schedule.serverHandshakeTrafficSecret(helloHash)
+    logSecret(this.config, 'CLIENT_HANDSHAKE_TRAFFIC_SECRET', this.#hello.random, this.#clientHandshakeSecret)
+    logSecret(this.config, 'SERVER_HANDSHAKE_TRAFFIC_SECRET', this.#hello.random, this.#serverHandshakeSecret)
+    this.session.setWriteProtection(protectionFor(provider, parameters.suite, this.#serverHandshakeSecret))
     // A client that refuses our ServerHello has no keys yet: its alert arrives unprotected.
     // After a HelloRetryRequest no 0-RTT data may follow (the second ClientHello cannot offer it): nothing is skipped.
-    const earlyData = this.helloRetried ? undefined : this.earlyData
-    this.session.setReadProtection(protectionFor(provider, parameters.suite, this.clientHandshakeSecret, { acceptPlaintextAlerts: true, earlyData }))
+    const earlyData = this.#helloRetried ? undefined : this.#earlyData
+    this.session.setReadProtection(protectionFor(provider, parameters.suite, this.#clientHandshakeSecret, { acceptPlaintextAlerts: true, earlyData }))
   }
 
   /** EncryptedExtensions and, when the policy asks for client certificates and we do not resume, CertificateRequest. */
-  private sendServerParameters(parameters: Parameters13): void {
+  #sendServerParameters(parameters: Parameters13): void {
     const extensions: Extension[] = []
     if (parameters.serverName !== undefined) extensions.push(encodeExtension(serverNameAck, true))
     if (parameters.alpnProtocol !== undefined) extensions.push(encodeExtension(alpnSelected, parameters.alpnProtocol))
     // RFC 8449 4: the client's limit binds every record from this EncryptedExtensions on, ours its first protected record.
-    const limits = negotiateRecordSizeLimits(this.hello.extensions, this.config.recordSizeLimit, TLS13)
+    const limits = negotiateRecordSizeLimits(this.#hello.extensions, this.config.recordSizeLimit, TLS13)
     if (limits) {
       extensions.push(encodeExtension(recordSizeLimit, limits.receive))
       this.session.setRecordSizeLimits(limits)
     }
     this.sendAndHash(encodeEncryptedExtensions({ extensions }))
-    if (this.config.policy.verifyMode !== 'none' && !this.resumption && !this.defersClientAuthentication()) {
-      this.requestedClientCertificate = true
+    if (this.config.policy.verifyMode !== 'none' && !this.#resumption && !this.#defersClientAuthentication()) {
+      this.#requestedClientCertificate = true
       this.sendAndHash(
         encodeCertificateRequest({
           certificateRequestContext: new Uint8Array(0),
@@ -235,11 +235,11 @@ class ServerHandshakeState13 extends HandshakeState {
   }
 
   /** RFC 8446 4.6.2: with postHandshakeAuth, a client that offered post_handshake_auth is asked after the handshake instead. */
-  private defersClientAuthentication(): boolean {
-    return this.config.postHandshakeAuth === true && hasExtension(this.hello.extensions, ExtensionType.post_handshake_auth)
+  #defersClientAuthentication(): boolean {
+    return this.config.postHandshakeAuth === true && hasExtension(this.#hello.extensions, ExtensionType.post_handshake_auth)
   }
 
-  private *sendServerCertificate(parameters: Parameters13): Step {
+  *#sendServerCertificate(parameters: Parameters13): Step {
     const { certified } = parameters.certificate
     this.sendAndHash(
       encodeCertificate({ certificateRequestContext: new Uint8Array(0), certificateList: certified.chain.map((certData) => ({ certData, extensions: [] })) }),
@@ -250,25 +250,25 @@ class ServerHandshakeState13 extends HandshakeState {
   }
 
   /** Our Finished, then the application secrets (over the transcript through it) and our application write keys. */
-  private sendServerFinished(parameters: Parameters13): { client: Uint8Array; server: Uint8Array; exporter: Uint8Array } {
+  #sendServerFinished(parameters: Parameters13): { client: Uint8Array; server: Uint8Array; exporter: Uint8Array } {
     const { provider } = this.config
-    this.sendFinished(finishedMessage(provider, parameters.suite, this.serverHandshakeSecret, this.transcript.hash()))
-    const schedule = this.schedule!
+    this.sendFinished(finishedMessage(provider, parameters.suite, this.#serverHandshakeSecret, this.transcript.hash()))
+    const schedule = this.#schedule!
     const hash = this.transcript.hash()
     const secrets = {
       client: schedule.clientApplicationTrafficSecret(hash),
       server: schedule.serverApplicationTrafficSecret(hash),
       exporter: schedule.exporterMasterSecret(hash),
     }
-    logSecret(this.config, 'CLIENT_TRAFFIC_SECRET_0', this.hello.random, secrets.client)
-    logSecret(this.config, 'SERVER_TRAFFIC_SECRET_0', this.hello.random, secrets.server)
-    logSecret(this.config, 'EXPORTER_SECRET', this.hello.random, secrets.exporter)
+    logSecret(this.config, 'CLIENT_TRAFFIC_SECRET_0', this.#hello.random, secrets.client)
+    logSecret(this.config, 'SERVER_TRAFFIC_SECRET_0', this.#hello.random, secrets.server)
+    logSecret(this.config, 'EXPORTER_SECRET', this.#hello.random, secrets.exporter)
     this.session.setWriteProtection(protectionFor(provider, parameters.suite, secrets.server))
     return secrets
   }
 
-  private *readClientCertificate(): Step {
-    if (!this.requestedClientCertificate) return
+  *#readClientCertificate(): Step {
+    if (!this.#requestedClientCertificate) return
     const message = yield* expectMessage(HandshakeType.certificate)
     const certificate = decodeCertificate(message.body)
     if (certificate.certificateRequestContext.length !== 0) throw new TlsError('illegal_parameter', 'client Certificate has a non-empty context')
@@ -287,26 +287,26 @@ class ServerHandshakeState13 extends HandshakeState {
     this.transcript.update(verifyMessage.raw)
   }
 
-  private *readClientFinished(parameters: Parameters13): Step {
+  *#readClientFinished(parameters: Parameters13): Step {
     const message = yield* expectMessage(HandshakeType.finished)
-    checkPeerFinished(this.config.provider, parameters.suite, this.clientHandshakeSecret, this.transcript.hash(), message.body)
+    checkPeerFinished(this.config.provider, parameters.suite, this.#clientHandshakeSecret, this.transcript.hash(), message.body)
     this.acceptPeerFinished(message)
   }
 
-  private *complete(parameters: Parameters13, secrets: { client: Uint8Array; server: Uint8Array; exporter: Uint8Array }): Step {
+  *#complete(parameters: Parameters13, secrets: { client: Uint8Array; server: Uint8Array; exporter: Uint8Array }): Step {
     const { provider } = this.config
     this.session.setReadProtection(protectionFor(provider, parameters.suite, secrets.client))
-    const resumptionMasterSecret = this.schedule!.resumptionMasterSecret(this.transcript.hash())
+    const resumptionMasterSecret = this.#schedule!.resumptionMasterSecret(this.transcript.hash())
     const info = this.connectionInfo({
       version: 'TLSv1.3',
       cipherSuite: parameters.suite.name,
       group: parameters.group,
       alpnProtocol: parameters.alpnProtocol,
       serverName: parameters.serverName,
-      helloRetryRequest: this.helloRetried,
-      resumedFrom: this.resumption?.state,
+      helloRetryRequest: this.#helloRetried,
+      resumedFrom: this.#resumption?.state,
     })
-    yield* this.sendNewSessionTicket(parameters, resumptionMasterSecret, info)
+    yield* this.#sendNewSessionTicket(parameters, resumptionMasterSecret, info)
     this.session.complete(
       new Established13(this.session, parameters.suite, {
         role: 'server',
@@ -314,17 +314,17 @@ class ServerHandshakeState13 extends HandshakeState {
         serverApplicationSecret: secrets.server,
         exporterMasterSecret: secrets.exporter,
         resumptionMasterSecret,
-        handshakeTranscript: hasExtension(this.hello.extensions, ExtensionType.post_handshake_auth) ? this.transcript : undefined,
+        handshakeTranscript: hasExtension(this.#hello.extensions, ExtensionType.post_handshake_auth) ? this.transcript : undefined,
         info,
       }),
     )
   }
 
   /** RFC 8446 4.6.1: with session tickets on, one NewSessionTicket as soon as the handshake is done (if the client can use it). */
-  private *sendNewSessionTicket(parameters: Parameters13, resumptionMasterSecret: Uint8Array, info: ConnectionInfo): Step {
+  *#sendNewSessionTicket(parameters: Parameters13, resumptionMasterSecret: Uint8Array, info: ConnectionInfo): Step {
     const sealer = this.config.ticketSealer
-    if (!sealer || !clientAcceptsTickets(this.hello)) return
-    const ticket = yield* settle(newSessionTicket(this.config, sealer, parameters.suite, resumptionMasterSecret, info, this.resumption?.state))
+    if (!sealer || !clientAcceptsTickets(this.#hello)) return
+    const ticket = yield* settle(newSessionTicket(this.config, sealer, parameters.suite, resumptionMasterSecret, info, this.#resumption?.state))
     if (ticket) this.session.sendHandshake(ticket)
   }
 }

@@ -43,12 +43,15 @@ export function cachedTicket(ticket: StoredTicket, info: ConnectionInfo): Cached
 /** One per client context (option `sessionTickets`); connections store what servers send and take what they offer. */
 export class SessionCache {
   /** Map order is storage order: the first name is the one stored least recently. */
-  private readonly byName = new Map<string, CachedTicket[]>()
+  readonly #byName = new Map<string, CachedTicket[]>()
 
-  constructor(
-    private readonly maxNames = MAX_CACHED_SERVER_NAMES,
-    private readonly perName = MAX_TICKETS_PER_SERVER_NAME,
-  ) {}
+  readonly #maxNames
+  readonly #perName
+
+  constructor(maxNames = MAX_CACHED_SERVER_NAMES, perName = MAX_TICKETS_PER_SERVER_NAME) {
+    this.#maxNames = maxNames
+    this.#perName = perName
+  }
 
   /**
    * Keeps a ticket the server of `info` sent (or, in TLS 1.2, the one it resumed and did not replace), most recent
@@ -58,32 +61,32 @@ export class SessionCache {
     const serverName = info.serverName
     if (serverName === undefined) return
     const cached = cachedTicket(ticket, info)
-    const tickets = [cached, ...(this.byName.get(serverName) ?? [])].slice(0, this.perName)
-    this.byName.delete(serverName)
-    this.byName.set(serverName, tickets)
-    for (const oldest of this.byName.keys()) {
-      if (this.byName.size <= this.maxNames) break
-      this.byName.delete(oldest)
+    const tickets = [cached, ...(this.#byName.get(serverName) ?? [])].slice(0, this.#perName)
+    this.#byName.delete(serverName)
+    this.#byName.set(serverName, tickets)
+    for (const oldest of this.#byName.keys()) {
+      if (this.#byName.size <= this.#maxNames) break
+      this.#byName.delete(oldest)
     }
   }
 
   /** Removes and returns the newest usable ticket for `serverName` that `fits`; unusable ones are dropped on the way. */
   take(serverName: string, now: Date, fits: (ticket: CachedTicket) => boolean): CachedTicket | undefined {
-    const usable = (this.byName.get(serverName) ?? []).filter((ticket) => isUsable(ticket, now))
+    const usable = (this.#byName.get(serverName) ?? []).filter((ticket) => isUsable(ticket, now))
     const index = usable.findIndex(fits)
     const [taken] = index >= 0 ? usable.splice(index, 1) : []
-    if (usable.length > 0) this.byName.set(serverName, usable)
-    else this.byName.delete(serverName)
+    if (usable.length > 0) this.#byName.set(serverName, usable)
+    else this.#byName.delete(serverName)
     return taken
   }
 
   /** How many tickets are kept for `serverName` (expired ones included until the next take). */
   count(serverName: string): number {
-    return this.byName.get(serverName)?.length ?? 0
+    return this.#byName.get(serverName)?.length ?? 0
   }
 
   /** The server names with tickets, least recently stored first. */
   get serverNames(): string[] {
-    return [...this.byName.keys()]
+    return [...this.#byName.keys()]
   }
 }

@@ -115,39 +115,39 @@ export function withinLifetime(state: TicketState, nowMs: number): boolean {
  * another process) never opens: that client gets a full handshake.
  */
 export class TicketSealer {
-  private readonly provider: CryptoProvider
-  private keyName: Uint8Array
-  private rawKey: Uint8Array
-  private key: AeadKey
+  readonly #provider: CryptoProvider
+  #keyName: Uint8Array
+  #rawKey: Uint8Array
+  #key: AeadKey
 
   constructor(provider: CryptoProvider) {
-    this.provider = provider
-    this.keyName = provider.randomBytes(KEY_NAME_LENGTH)
-    this.rawKey = provider.randomBytes(TICKET_KEY_LENGTH)
-    this.key = provider.aead('CHACHA20-POLY1305').importKey(this.rawKey)
+    this.#provider = provider
+    this.#keyName = provider.randomBytes(KEY_NAME_LENGTH)
+    this.#rawKey = provider.randomBytes(TICKET_KEY_LENGTH)
+    this.#key = provider.aead('CHACHA20-POLY1305').importKey(this.#rawKey)
   }
 
   /** key_name || key (48 bytes, node's ticket-key size): what servers sharing tickets must share. */
   get keys(): Uint8Array {
     const keys = new Uint8Array(TICKET_KEYS_LENGTH)
-    keys.set(this.keyName)
-    keys.set(this.rawKey, KEY_NAME_LENGTH)
+    keys.set(this.#keyName)
+    keys.set(this.#rawKey, KEY_NAME_LENGTH)
     return keys
   }
 
   /** Seals from now on with `keys` (from `keys` here or elsewhere); tickets sealed before no longer open. */
   setKeys(keys: Uint8Array): void {
     if (!(keys instanceof Uint8Array) || keys.length !== TICKET_KEYS_LENGTH) throw new TlsConfigError('ticketKeys', `must be ${TICKET_KEYS_LENGTH} bytes`)
-    this.keyName = keys.slice(0, KEY_NAME_LENGTH)
-    this.rawKey = keys.slice(KEY_NAME_LENGTH)
-    this.key = this.provider.aead('CHACHA20-POLY1305').importKey(this.rawKey)
+    this.#keyName = keys.slice(0, KEY_NAME_LENGTH)
+    this.#rawKey = keys.slice(KEY_NAME_LENGTH)
+    this.#key = this.#provider.aead('CHACHA20-POLY1305').importKey(this.#rawKey)
   }
 
   /** The sealed ticket, or undefined when it would not fit a NewSessionTicket (a huge client chain). */
   seal(state: TicketState): MaybePromise<Uint8Array | undefined> {
-    const nonce = this.provider.randomBytes(NONCE_LENGTH)
-    const keyName = this.keyName
-    return whenSettled(this.key.seal(nonce, encodeState(state), keyName), (sealed) => {
+    const nonce = this.#provider.randomBytes(NONCE_LENGTH)
+    const keyName = this.#keyName
+    return whenSettled(this.#key.seal(nonce, encodeState(state), keyName), (sealed) => {
       const ticket = new Uint8Array(KEY_NAME_LENGTH + NONCE_LENGTH + sealed.length)
       ticket.set(keyName)
       ticket.set(nonce, KEY_NAME_LENGTH)
@@ -160,9 +160,9 @@ export class TicketSealer {
   open(ticket: Uint8Array): MaybePromise<TicketState | undefined> {
     if (ticket.length < KEY_NAME_LENGTH + NONCE_LENGTH + 16) return undefined
     // The key name is public (it is sent in clear): a plain comparison only skips tickets of other keys early.
-    if (!bytesEqual(ticket.subarray(0, KEY_NAME_LENGTH), this.keyName)) return undefined
+    if (!bytesEqual(ticket.subarray(0, KEY_NAME_LENGTH), this.#keyName)) return undefined
     const nonce = ticket.subarray(KEY_NAME_LENGTH, KEY_NAME_LENGTH + NONCE_LENGTH)
-    return whenSettled(this.key.open(nonce, ticket.subarray(KEY_NAME_LENGTH + NONCE_LENGTH), this.keyName), openedState)
+    return whenSettled(this.#key.open(nonce, ticket.subarray(KEY_NAME_LENGTH + NONCE_LENGTH), this.#keyName), openedState)
   }
 }
 

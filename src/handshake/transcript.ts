@@ -12,59 +12,59 @@ import { TlsError } from '../errors.js'
  * The raw messages are kept throughout, because a TLS 1.2 CertificateVerify signs them, not their hash.
  */
 export class Transcript {
-  private readonly provider: CryptoProvider
+  readonly #provider: CryptoProvider
   /** The chosen hash and its running state; undefined while messages are only buffered. */
-  private hashed: { readonly name: HashName; readonly state: HashState } | undefined
-  private messages: Uint8Array[]
+  #hashed: { readonly name: HashName; readonly state: HashState } | undefined
+  #messages: Uint8Array[]
 
   constructor(provider: CryptoProvider, hash?: HashName) {
-    this.provider = provider
-    this.messages = []
+    this.#provider = provider
+    this.#messages = []
     if (hash !== undefined) this.setHash(hash)
   }
 
   /** The transcript hash's name, once chosen. */
   get hashAlgorithm(): HashName | undefined {
-    return this.hashed?.name
+    return this.#hashed?.name
   }
 
   /** How many messages the transcript holds (a message_hash counts as one). */
   get messageCount(): number {
-    return this.messages.length
+    return this.#messages.length
   }
 
   /** Chooses the hash (the negotiated suite's) and hashes everything buffered so far; choosing it again is an error. */
   setHash(hash: HashName): void {
-    if (this.hashed !== undefined) {
-      if (this.hashed.name === hash) return
-      throw new TlsError('internal_error', `transcript hash is already ${this.hashed.name}, cannot switch to ${hash}`)
+    if (this.#hashed !== undefined) {
+      if (this.#hashed.name === hash) return
+      throw new TlsError('internal_error', `transcript hash is already ${this.#hashed.name}, cannot switch to ${hash}`)
     }
-    this.hashed = { name: hash, state: this.hashOf(hash, this.messages) }
+    this.#hashed = { name: hash, state: this.#hashOf(hash, this.#messages) }
   }
 
   /** Adds one complete handshake message. */
   update(message: Uint8Array): this {
     const copy = message.slice()
-    this.messages.push(copy)
-    this.hashed?.state.update(copy)
+    this.#messages.push(copy)
+    this.#hashed?.state.update(copy)
     return this
   }
 
   /** Transcript-Hash of the messages so far (the transcript stays usable). */
   hash(): Uint8Array {
-    return this.requireHash('hash').state.digest()
+    return this.#requireHash('hash').state.digest()
   }
 
   /** The raw messages so far, concatenated (what a TLS 1.2 CertificateVerify signs). */
   bytes(): Uint8Array {
-    return concat(...this.messages)
+    return concat(...this.#messages)
   }
 
   /** An independent copy: updates to one do not reach the other. */
   fork(): Transcript {
-    const copy = new Transcript(this.provider)
-    if (this.hashed !== undefined) copy.hashed = { name: this.hashed.name, state: this.hashed.state.clone() }
-    copy.messages = [...this.messages]
+    const copy = new Transcript(this.#provider)
+    if (this.#hashed !== undefined) copy.#hashed = { name: this.#hashed.name, state: this.#hashed.state.clone() }
+    copy.#messages = [...this.#messages]
     return copy
   }
 
@@ -73,23 +73,23 @@ export class Transcript {
    * Call it when the transcript holds ClientHello1 alone, before the HelloRetryRequest is added.
    */
   replaceWithMessageHash(): void {
-    const { name, state } = this.requireHash('replaceWithMessageHash')
-    if (this.messages.length !== 1) {
-      throw new TlsError('internal_error', `message_hash replaces ClientHello1 alone, but the transcript holds ${this.messages.length} messages`)
+    const { name, state } = this.#requireHash('replaceWithMessageHash')
+    if (this.#messages.length !== 1) {
+      throw new TlsError('internal_error', `message_hash replaces ClientHello1 alone, but the transcript holds ${this.#messages.length} messages`)
     }
     const synthetic = encodeMessageHash(state.digest())
-    this.messages = [synthetic]
-    this.hashed = { name, state: this.hashOf(name, this.messages) }
+    this.#messages = [synthetic]
+    this.#hashed = { name, state: this.#hashOf(name, this.#messages) }
   }
 
-  private hashOf(hash: HashName, messages: readonly Uint8Array[]): HashState {
-    const state = this.provider.hash(hash).create()
+  #hashOf(hash: HashName, messages: readonly Uint8Array[]): HashState {
+    const state = this.#provider.hash(hash).create()
     for (const message of messages) state.update(message)
     return state
   }
 
-  private requireHash(operation: string): { readonly name: HashName; readonly state: HashState } {
-    if (this.hashed === undefined) throw new TlsError('internal_error', `transcript ${operation} before the hash was chosen`)
-    return this.hashed
+  #requireHash(operation: string): { readonly name: HashName; readonly state: HashState } {
+    if (this.#hashed === undefined) throw new TlsError('internal_error', `transcript ${operation} before the hash was chosen`)
+    return this.#hashed
   }
 }

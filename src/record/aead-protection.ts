@@ -47,15 +47,18 @@ export abstract class AeadProtection implements RecordProtection {
    */
   protected plaintextLimit: number
   /** Whether a record_size_limit is in force. */
-  private limited = false
+  #limited = false
+
+  readonly #sizes: RecordSizes
 
   protected constructor(
     provider: CryptoProvider,
     aeadName: AeadName,
     key: Uint8Array,
     options: AeadProtectionOptions,
-    private readonly sizes: RecordSizes,
+    sizes: RecordSizes,
   ) {
+    this.#sizes = sizes
     const aead = provider.aead(aeadName)
     this.aeadName = aeadName
     this.key = aead.importKey(key)
@@ -67,27 +70,27 @@ export abstract class AeadProtection implements RecordProtection {
 
   limitRecordSize(limit: number): void {
     if (!Number.isInteger(limit) || limit < MIN_RECORD_SIZE_LIMIT) throw new TlsError('internal_error', `record_size_limit ${limit} is not an integer of at least 64`)
-    this.plaintextLimit = Math.min(limit, this.sizes.plaintext)
-    this.limited = true
+    this.plaintextLimit = Math.min(limit, this.#sizes.plaintext)
+    this.#limited = true
   }
 
   /** The protocol's ciphertext limit, or under a record_size_limit exactly what a record at that limit takes. */
   get maxFragmentLength(): number {
-    return this.limited ? this.plaintextLimit + this.sizes.expansion : this.sizes.fragment
+    return this.#limited ? this.plaintextLimit + this.#sizes.expansion : this.#sizes.fragment
   }
 
   get maxContentLength(): number {
-    return this.plaintextLimit - this.sizes.contentOverhead
+    return this.plaintextLimit - this.#sizes.contentOverhead
   }
 
   /** record_overflow for a record whose plaintext (the fragment less the expansion) would exceed the limit in force. */
   protected checkPlaintextLength(fragment: Uint8Array): void {
-    if (fragment.length > this.sizes.fragment)
-      throw new TlsError('record_overflow', `TLSCiphertext of ${fragment.length} bytes exceeds ${this.sizes.fragment}`)
+    if (fragment.length > this.#sizes.fragment)
+      throw new TlsError('record_overflow', `TLSCiphertext of ${fragment.length} bytes exceeds ${this.#sizes.fragment}`)
     // An AEAD's plaintext is exactly its ciphertext less the expansion: refuse an oversized one before decrypting it.
-    const plaintext = fragment.length - this.sizes.expansion
+    const plaintext = fragment.length - this.#sizes.expansion
     if (plaintext > this.plaintextLimit) {
-      const limit = this.limited ? 'our record_size_limit' : 'the protocol limit'
+      const limit = this.#limited ? 'our record_size_limit' : 'the protocol limit'
       throw new TlsError('record_overflow', `record would decrypt to ${plaintext} bytes, over ${limit} of ${this.plaintextLimit}`)
     }
   }

@@ -23,36 +23,36 @@ export interface HandshakeReassemblerOptions {
  * or coalesced them. A message is refused as soon as its header announces more than the limit.
  */
 export class HandshakeReassembler {
-  private readonly maxMessageSize: (msgType: number) => number
-  private buffer = new Uint8Array(0)
-  private start = 0
-  private end = 0
+  readonly #maxMessageSize: (msgType: number) => number
+  #buffer = new Uint8Array(0)
+  #start = 0
+  #end = 0
 
   constructor(options: HandshakeReassemblerOptions = {}) {
-    this.maxMessageSize = options.maxMessageSize ?? (() => DEFAULT_MAX_HANDSHAKE_MESSAGE)
+    this.#maxMessageSize = options.maxMessageSize ?? (() => DEFAULT_MAX_HANDSHAKE_MESSAGE)
   }
 
   /** Adds the fragment of one handshake record (copied: the caller may reuse it). */
   push(fragment: Uint8Array): void {
-    this.reserve(fragment.length)
-    this.buffer.set(fragment, this.end)
-    this.end += fragment.length
-    this.checkFirstHeader()
+    this.#reserve(fragment.length)
+    this.#buffer.set(fragment, this.#end)
+    this.#end += fragment.length
+    this.#checkFirstHeader()
   }
 
   /** The next whole message, or undefined until more fragments arrive. */
   next(): HandshakeMessage | undefined {
-    const length = this.checkFirstHeader()
+    const length = this.#checkFirstHeader()
     if (length === undefined || this.pendingBytes < HANDSHAKE_HEADER_LENGTH + length) return undefined
-    const raw = this.buffer.slice(this.start, this.start + HANDSHAKE_HEADER_LENGTH + length)
-    this.start += raw.length
-    if (this.start === this.end) this.release()
+    const raw = this.#buffer.slice(this.#start, this.#start + HANDSHAKE_HEADER_LENGTH + length)
+    this.#start += raw.length
+    if (this.#start === this.#end) this.#release()
     return { msgType: raw[0]!, body: raw.subarray(HANDSHAKE_HEADER_LENGTH), raw }
   }
 
   /** Bytes held that are not yet returned: part of a message, or whole messages not yet taken. */
   get pendingBytes(): number {
-    return this.end - this.start
+    return this.#end - this.#start
   }
 
   /**
@@ -60,17 +60,17 @@ export class HandshakeReassembler {
    * handshake refuses a key change (unexpected_message) while this is true.
    */
   get hasPending(): boolean {
-    return this.end > this.start
+    return this.#end > this.#start
   }
 
   /** The body length of the first buffered message once its header is complete, after checking the limit. */
-  private checkFirstHeader(): number | undefined {
+  #checkFirstHeader(): number | undefined {
     if (this.pendingBytes < HANDSHAKE_HEADER_LENGTH) return undefined
-    const b = this.buffer
-    const at = this.start
+    const b = this.#buffer
+    const at = this.#start
     const msgType = b[at]!
     const length = (b[at + 1]! << 16) | (b[at + 2]! << 8) | b[at + 3]!
-    const limit = this.maxMessageSize(msgType)
+    const limit = this.#maxMessageSize(msgType)
     if (length > limit) {
       throw new TlsError(
         'illegal_parameter',
@@ -82,23 +82,23 @@ export class HandshakeReassembler {
   }
 
   /** Drops the buffer once everything is taken, so a large message's space is not held for the connection's life. */
-  private release(): void {
-    this.buffer = new Uint8Array(0)
-    this.start = this.end = 0
+  #release(): void {
+    this.#buffer = new Uint8Array(0)
+    this.#start = this.#end = 0
   }
 
   /** Makes room for `n` more bytes: compacts first, grows (doubling) only when that is not enough. */
-  private reserve(n: number): void {
-    if (this.end + n <= this.buffer.length) return
+  #reserve(n: number): void {
+    if (this.#end + n <= this.#buffer.length) return
     const live = this.pendingBytes
-    if (live + n <= this.buffer.length) {
-      this.buffer.copyWithin(0, this.start, this.end)
+    if (live + n <= this.#buffer.length) {
+      this.#buffer.copyWithin(0, this.#start, this.#end)
     } else {
-      const grown = new Uint8Array(Math.max(live + n, 2 * this.buffer.length))
-      grown.set(this.buffer.subarray(this.start, this.end))
-      this.buffer = grown
+      const grown = new Uint8Array(Math.max(live + n, 2 * this.#buffer.length))
+      grown.set(this.#buffer.subarray(this.#start, this.#end))
+      this.#buffer = grown
     }
-    this.start = 0
-    this.end = live
+    this.#start = 0
+    this.#end = live
   }
 }

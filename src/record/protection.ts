@@ -48,13 +48,13 @@ export interface RecordProtection {
  * the second ClientHello). Past it, the next such record is refused as usual.
  */
 export class EarlyDataSkip {
-  private skipped = 0
+  #skipped = 0
   constructor(readonly limit: number) {}
 
   /** Counts `bytes` more as skipped; false once that would pass the limit. */
   skip(bytes: number): boolean {
-    if (this.skipped + bytes > this.limit) return false
-    this.skipped += bytes
+    if (this.#skipped + bytes > this.limit) return false
+    this.#skipped += bytes
     return true
   }
 }
@@ -65,6 +65,8 @@ export class PlaintextProtection implements RecordProtection {
   readonly recordsProtected = 0
   readonly confidentialityLimit = Infinity
 
+  readonly #earlyData: EarlyDataSkip | undefined
+
   /**
    * `recordVersion` is what sealed records carry: 0x0303, or 0x0301 for an initial ClientHello (RFC 8446 5.1).
    * With `earlyData`, encrypted records (a rejected client's 0-RTT data, before its second ClientHello) are
@@ -72,12 +74,14 @@ export class PlaintextProtection implements RecordProtection {
    */
   constructor(
     readonly recordVersion: number = TLS12,
-    private readonly earlyData?: EarlyDataSkip,
-  ) {}
+    earlyData?: EarlyDataSkip,
+  ) {
+    this.#earlyData = earlyData
+  }
 
   /** 2^14; while skipping 0-RTT data, what a TLS 1.3 ciphertext may be (the early records are protected). */
   get maxFragmentLength(): number {
-    return this.earlyData ? MAX_TLS13_CIPHERTEXT : MAX_PLAINTEXT
+    return this.#earlyData ? MAX_TLS13_CIPHERTEXT : MAX_PLAINTEXT
   }
 
   seal(type: ContentType, fragment: Uint8Array): Uint8Array {
@@ -91,7 +95,7 @@ export class PlaintextProtection implements RecordProtection {
 
   open(type: ContentType, fragment: Uint8Array): OpenedRecord | undefined {
     if (type === ContentType.application_data) {
-      if (this.earlyData?.skip(RECORD_HEADER_LENGTH + fragment.length)) return undefined
+      if (this.#earlyData?.skip(RECORD_HEADER_LENGTH + fragment.length)) return undefined
       throw new TlsError('unexpected_message', 'unprotected application data record')
     }
     if (fragment.length > MAX_PLAINTEXT) throw new TlsError('record_overflow', `plaintext record of ${fragment.length} bytes exceeds 2^14`)

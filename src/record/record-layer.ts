@@ -24,19 +24,19 @@ interface SealingRecord {
  * concurrently, each keeping its place in the outgoing queue.
  */
 export class RecordLayer {
-  private readonly deframer = new RecordDeframer()
-  private readProtection: RecordProtection = new PlaintextProtection()
-  private writeProtection: RecordProtection = new PlaintextProtection()
-  private readonly outgoing: (Uint8Array | SealingRecord)[] = []
-  private outgoingBytes = 0
+  readonly #deframer = new RecordDeframer()
+  #readProtection: RecordProtection = new PlaintextProtection()
+  #writeProtection: RecordProtection = new PlaintextProtection()
+  readonly #outgoing: (Uint8Array | SealingRecord)[] = []
+  #outgoingBytes = 0
   /** SealingRecord entries in `outgoing`, and how many of them are still being sealed. */
-  private slots = 0
-  private sealing = 0
-  private maxSendFragment = MAX_PLAINTEXT
+  #slots = 0
+  #sealing = 0
+  #maxSendFragment = MAX_PLAINTEXT
   /** record_size_limit (RFC 8449): the peer's, for what we send, and ours, for what we accept; none until negotiated. */
-  private sendLimit: number | undefined
-  private receiveLimit: number | undefined
-  private failure: TlsError | undefined
+  #sendLimit: number | undefined
+  #receiveLimit: number | undefined
+  #failure: TlsError | undefined
   /** Called when a record sealed asynchronously is ready (or failed: then with its error). */
   onSealed: ((error?: unknown) => void) | undefined
 
@@ -46,7 +46,7 @@ export class RecordLayer {
 
   /** Queues bytes from the peer; they are held by reference until `nextRecord` returns undefined. */
   receive(bytes: Uint8Array): void {
-    this.deframer.push(bytes)
+    this.#deframer.push(bytes)
   }
 
   /**
@@ -56,55 +56,55 @@ export class RecordLayer {
    * A change_cipher_spec record is delivered only as the single byte 1.
    */
   nextRecord(): OpenedRecord | PromiseLike<OpenedRecord | undefined> | undefined {
-    if (this.failure !== undefined) throw this.failure
+    if (this.#failure !== undefined) throw this.#failure
     try {
       for (;;) {
-        const raw = this.deframer.next()
+        const raw = this.#deframer.next()
         if (raw === undefined) return undefined
-        const record = this.readProtection.open(raw.type, raw.fragment, raw.header)
-        if (isPending(record)) return record.then((opened) => opened && checkDeliveredRecord(opened), (error: unknown) => this.fail(error))
+        const record = this.#readProtection.open(raw.type, raw.fragment, raw.header)
+        if (isPending(record)) return record.then((opened) => opened && checkDeliveredRecord(opened), (error: unknown) => this.#fail(error))
         // A record the protection discards (rejected 0-RTT data) is passed over.
         if (record !== undefined) return checkDeliveredRecord(record)
       }
     } catch (error) {
-      return this.fail(error)
+      return this.#fail(error)
     }
   }
 
-  private fail(error: unknown): never {
-    if (error instanceof TlsError) this.failure = error
+  #fail(error: unknown): never {
+    if (error instanceof TlsError) this.#failure = error
     throw error
   }
 
   /** Copies what is held by reference: records are left unread (a provider operation is in flight) and the caller may reuse its buffers. */
   detachInput(): void {
-    this.deframer.detach()
+    this.#deframer.detach()
   }
 
   /** Bytes received and not yet delivered in a record. */
   get bufferedInput(): number {
-    return this.deframer.bufferedBytes
+    return this.#deframer.bufferedBytes
   }
 
   get currentReadProtection(): RecordProtection {
-    return this.readProtection
+    return this.#readProtection
   }
 
   get currentWriteProtection(): RecordProtection {
-    return this.writeProtection
+    return this.#writeProtection
   }
 
   /** Installs the protection for records read from now on (its size limit applies to the next header). */
   setReadProtection(protection: RecordProtection): void {
-    if (this.receiveLimit !== undefined) protection.limitRecordSize(this.receiveLimit)
-    this.readProtection = protection
-    this.deframer.maxFragmentLength = protection.maxFragmentLength
+    if (this.#receiveLimit !== undefined) protection.limitRecordSize(this.#receiveLimit)
+    this.#readProtection = protection
+    this.#deframer.maxFragmentLength = protection.maxFragmentLength
   }
 
   /** Installs the protection for records sent from now on; records already queued keep theirs. */
   setWriteProtection(protection: RecordProtection): void {
-    if (this.sendLimit !== undefined) protection.limitRecordSize(this.sendLimit)
-    this.writeProtection = protection
+    if (this.#sendLimit !== undefined) protection.limitRecordSize(this.#sendLimit)
+    this.#writeProtection = protection
   }
 
   /**
@@ -114,10 +114,10 @@ export class RecordLayer {
    * unprotected records are not subject to them.
    */
   setRecordSizeLimits(limits: { readonly send?: number; readonly receive?: number }): void {
-    this.sendLimit = limits.send
-    this.receiveLimit = limits.receive
-    if (limits.send !== undefined) this.writeProtection.limitRecordSize(limits.send)
-    if (limits.receive !== undefined) this.setReadProtection(this.readProtection)
+    this.#sendLimit = limits.send
+    this.#receiveLimit = limits.receive
+    if (limits.send !== undefined) this.#writeProtection.limitRecordSize(limits.send)
+    if (limits.receive !== undefined) this.setReadProtection(this.#readProtection)
   }
 
   /**
@@ -128,38 +128,38 @@ export class RecordLayer {
     if (!Number.isInteger(bytes) || bytes < 1 || bytes > MAX_PLAINTEXT) {
       throw new TlsError('internal_error', `record fragment limit ${bytes} is outside 1..2^14`)
     }
-    this.maxSendFragment = bytes
+    this.#maxSendFragment = bytes
   }
 
   /** Splits `data` into records of at most the fragment limit (and the peer's record_size_limit), sealed with the current write protection. */
   send(type: ContentType, data: Uint8Array): void {
-    const fragment = Math.min(this.maxSendFragment, this.writeProtection.maxContentLength)
+    const fragment = Math.min(this.#maxSendFragment, this.#writeProtection.maxContentLength)
     for (let at = 0; at < data.length; at += fragment) {
-      const record = this.writeProtection.seal(type, data.subarray(at, at + fragment))
-      if (isPending(record)) this.queueSealing(record)
+      const record = this.#writeProtection.seal(type, data.subarray(at, at + fragment))
+      if (isPending(record)) this.#queueSealing(record)
       else {
-        this.outgoing.push(record)
-        this.outgoingBytes += record.length
+        this.#outgoing.push(record)
+        this.#outgoingBytes += record.length
       }
     }
   }
 
   /** Holds the record's place in the queue until its sealing settles. */
-  private queueSealing(record: PromiseLike<Uint8Array>): void {
+  #queueSealing(record: PromiseLike<Uint8Array>): void {
     const slot: SealingRecord = { record: undefined }
-    this.outgoing.push(slot)
-    this.slots++
-    this.sealing++
+    this.#outgoing.push(slot)
+    this.#slots++
+    this.#sealing++
     record.then(
       (sealed) => {
         slot.record = sealed
-        this.sealing--
+        this.#sealing--
         this.onSealed?.()
       },
       (error: unknown) => {
         // The connection fails on this error; the slot goes out empty, the alert after it.
         slot.record = new Uint8Array(0)
-        this.sealing--
+        this.#sealing--
         this.onSealed?.(error)
       },
     )
@@ -167,12 +167,12 @@ export class RecordLayer {
 
   /** Records still being sealed by an asynchronous AEAD. */
   get recordsSealing(): number {
-    return this.sealing
+    return this.#sealing
   }
 
   /** Bytes ready for the wire (records still being sealed, and those after them, not counted). */
   get outgoingLength(): number {
-    return this.outgoingBytes
+    return this.#outgoingBytes
   }
 
   /**
@@ -180,21 +180,21 @@ export class RecordLayer {
    * a record still being sealed holds back itself and everything queued after it.
    */
   takeOutgoing(): Uint8Array {
-    if (this.slots === 0) {
-      const records = this.outgoing.splice(0) as Uint8Array[]
-      this.outgoingBytes = 0
+    if (this.#slots === 0) {
+      const records = this.#outgoing.splice(0) as Uint8Array[]
+      this.#outgoingBytes = 0
       return records.length === 1 ? records[0]! : concatAll(records)
     }
     const ready: Uint8Array[] = []
-    for (const entry of this.outgoing) {
+    for (const entry of this.#outgoing) {
       const record = entry instanceof Uint8Array ? entry : entry.record
       if (record === undefined) break
       ready.push(record)
-      if (!(entry instanceof Uint8Array)) this.slots--
+      if (!(entry instanceof Uint8Array)) this.#slots--
     }
-    this.outgoing.splice(0, ready.length)
-    this.outgoingBytes = 0
-    for (const entry of this.outgoing) if (entry instanceof Uint8Array) this.outgoingBytes += entry.length
+    this.#outgoing.splice(0, ready.length)
+    this.#outgoingBytes = 0
+    for (const entry of this.#outgoing) if (entry instanceof Uint8Array) this.#outgoingBytes += entry.length
     return concatAll(ready)
   }
 }

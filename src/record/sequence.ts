@@ -6,47 +6,47 @@ const LAST_SEQUENCE = 2n ** 64n - 1n
 
 /** A per-key record counter kept as two 32-bit halves; `start` exists so tests can begin near the end. */
 export class SequenceNumber {
-  private high: number
-  private low: number
-  private exhausted = false
+  #high: number
+  #low: number
+  #exhausted = false
 
   constructor(start = 0n) {
     if (start < 0n || start > LAST_SEQUENCE) throw new TlsError('internal_error', `sequence number ${start} is out of range`)
-    this.high = Number(start >> 32n)
-    this.low = Number(start & 0xffffffffn)
+    this.#high = Number(start >> 32n)
+    this.#low = Number(start & 0xffffffffn)
   }
 
   /** The number the next record will use. */
   get value(): bigint {
-    return (BigInt(this.high) << 32n) | BigInt(this.low)
+    return (BigInt(this.#high) << 32n) | BigInt(this.#low)
   }
 
   /** How many records this key has protected (exact below 2^53, which no connection reaches). */
   get count(): number {
-    return this.high * TWO_32 + this.low
+    return this.#high * TWO_32 + this.#low
   }
 
   /** Throws before a number would be used twice: after 2^64 - 1 the key must not protect another record. */
   assertAvailable(): void {
-    if (this.exhausted) throw new TlsError('internal_error', 'record sequence number would wrap; the key must be replaced', 'ERR_TLS_SEQUENCE_EXHAUSTED')
+    if (this.#exhausted) throw new TlsError('internal_error', 'record sequence number would wrap; the key must be replaced', 'ERR_TLS_SEQUENCE_EXHAUSTED')
   }
 
   /** Writes the current number big-endian as 8 bytes at `offset`. */
   writeTo(out: Uint8Array, offset: number): void {
-    writeU32(out, offset, this.high)
-    writeU32(out, offset + 4, this.low)
+    writeU32(out, offset, this.#high)
+    writeU32(out, offset + 4, this.#low)
   }
 
   /** Moves to the next number; the last one (2^64 - 1) leaves the counter exhausted. */
   advance(): void {
     this.assertAvailable()
-    if (this.low !== 0xffffffff) {
-      this.low++
-    } else if (this.high !== 0xffffffff) {
-      this.high++
-      this.low = 0
+    if (this.#low !== 0xffffffff) {
+      this.#low++
+    } else if (this.#high !== 0xffffffff) {
+      this.#high++
+      this.#low = 0
     } else {
-      this.exhausted = true
+      this.#exhausted = true
     }
   }
 }

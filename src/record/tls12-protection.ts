@@ -16,12 +16,12 @@ const ADDITIONAL_DATA_LENGTH = 13
 
 export class Tls12RecordProtection extends AeadProtection {
   /** AES-GCM carries an explicit nonce; ChaCha20-Poly1305 derives it from the sequence number. */
-  private readonly explicitNonceLength: number
+  readonly #explicitNonceLength: number
   /** The 4-byte GCM salt or the 12-byte ChaCha20-Poly1305 IV. */
-  private readonly iv: Uint8Array
+  readonly #iv: Uint8Array
   /** header (5) || nonce_explicit (0 or 8): the bytes before the ciphertext, rewritten per record. */
-  private readonly prefix = new Uint8Array(RECORD_HEADER_LENGTH + EXPLICIT_NONCE_LENGTH)
-  private readonly additionalData = new Uint8Array(ADDITIONAL_DATA_LENGTH)
+  readonly #prefix = new Uint8Array(RECORD_HEADER_LENGTH + EXPLICIT_NONCE_LENGTH)
+  readonly #additionalData = new Uint8Array(ADDITIONAL_DATA_LENGTH)
 
   /** `iv` is the client/server_write_IV of RFC 5246 6.3: 4 bytes for AES-GCM, 12 for ChaCha20-Poly1305. */
   constructor(provider: CryptoProvider, aeadName: AeadName, key: Uint8Array, iv: Uint8Array, options: AeadProtectionOptions = {}) {
@@ -36,20 +36,20 @@ export class Tls12RecordProtection extends AeadProtection {
     })
     const ivLength = isGcm ? GCM_SALT_LENGTH : this.nonce.length
     if (iv.length !== ivLength) throw new TlsError('internal_error', `TLS 1.2 ${aeadName} IV must be ${ivLength} bytes`)
-    this.iv = iv.slice()
-    this.explicitNonceLength = explicitNonceLength
-    if (isGcm) this.nonce.set(this.iv)
+    this.#iv = iv.slice()
+    this.#explicitNonceLength = explicitNonceLength
+    if (isGcm) this.nonce.set(this.#iv)
   }
 
   seal(type: ContentType, fragment: Uint8Array): MaybePromise<Uint8Array> {
     this.sequence.assertAvailable()
     if (fragment.length > this.maxContentLength) throw new TlsError('internal_error', `record fragment of ${fragment.length} bytes exceeds ${this.maxContentLength}`)
-    const prefixLength = RECORD_HEADER_LENGTH + this.explicitNonceLength
-    writeRecordHeader(this.prefix, 0, type, TLS12, this.explicitNonceLength + fragment.length + AEAD_TAG_LENGTH)
+    const prefixLength = RECORD_HEADER_LENGTH + this.#explicitNonceLength
+    writeRecordHeader(this.#prefix, 0, type, TLS12, this.#explicitNonceLength + fragment.length + AEAD_TAG_LENGTH)
     // RFC 5288 3 lets the explicit nonce be the sequence number, which makes it unique per key.
-    if (this.explicitNonceLength > 0) this.sequence.writeTo(this.prefix, RECORD_HEADER_LENGTH)
-    this.prepareNonce(this.prefix.subarray(RECORD_HEADER_LENGTH, prefixLength))
-    const record = this.encrypt(fragment, this.prepareAdditionalData(type, TLS12, fragment.length), this.prefix, prefixLength)
+    if (this.#explicitNonceLength > 0) this.sequence.writeTo(this.#prefix, RECORD_HEADER_LENGTH)
+    this.#prepareNonce(this.#prefix.subarray(RECORD_HEADER_LENGTH, prefixLength))
+    const record = this.encrypt(fragment, this.#prepareAdditionalData(type, TLS12, fragment.length), this.#prefix, prefixLength)
     this.sequence.advance()
     return record
   }
@@ -58,25 +58,25 @@ export class Tls12RecordProtection extends AeadProtection {
     const version = (header[1]! << 8) | header[2]!
     if (version !== TLS12) throw new TlsError('protocol_version', `${versionName(version)} record in a TLS 1.2 connection`)
     this.checkPlaintextLength(fragment)
-    if (fragment.length < this.explicitNonceLength + AEAD_TAG_LENGTH) throw new TlsError('bad_record_mac', 'record too short for its AEAD')
+    if (fragment.length < this.#explicitNonceLength + AEAD_TAG_LENGTH) throw new TlsError('bad_record_mac', 'record too short for its AEAD')
     this.sequence.assertAvailable()
-    this.prepareNonce(fragment.subarray(0, this.explicitNonceLength))
-    const ciphertext = fragment.subarray(this.explicitNonceLength)
-    const plaintext = this.decrypt(ciphertext, this.prepareAdditionalData(type, version, ciphertext.length - AEAD_TAG_LENGTH))
+    this.#prepareNonce(fragment.subarray(0, this.#explicitNonceLength))
+    const ciphertext = fragment.subarray(this.#explicitNonceLength)
+    const plaintext = this.decrypt(ciphertext, this.#prepareAdditionalData(type, version, ciphertext.length - AEAD_TAG_LENGTH))
     this.sequence.advance()
     return isPending(plaintext) ? plaintext.then((bytes) => openedRecord(type, bytes)) : openedRecord(type, plaintext)
   }
 
   /** GCM: salt || nonce_explicit (RFC 5288 3). ChaCha20-Poly1305: IV XOR padded sequence number (RFC 7905 2). */
-  private prepareNonce(explicitNonce: Uint8Array): void {
-    if (this.explicitNonceLength > 0) this.nonce.set(explicitNonce, GCM_SALT_LENGTH)
-    else xorSequenceIntoIv(this.iv, this.sequence, this.nonce)
+  #prepareNonce(explicitNonce: Uint8Array): void {
+    if (this.#explicitNonceLength > 0) this.nonce.set(explicitNonce, GCM_SALT_LENGTH)
+    else xorSequenceIntoIv(this.#iv, this.sequence, this.nonce)
   }
 
-  private prepareAdditionalData(type: ContentType, version: number, plaintextLength: number): Uint8Array {
-    this.sequence.writeTo(this.additionalData, 0)
-    writeRecordHeader(this.additionalData, 8, type, version, plaintextLength)
-    return this.additionalData
+  #prepareAdditionalData(type: ContentType, version: number, plaintextLength: number): Uint8Array {
+    this.sequence.writeTo(this.#additionalData, 0)
+    writeRecordHeader(this.#additionalData, 8, type, version, plaintextLength)
+    return this.#additionalData
   }
 }
 

@@ -42,32 +42,32 @@ export interface Tls13ProtectionOptions extends AeadProtectionOptions {
 const TLS13_LIMITS = { plaintext: MAX_TLS13_INNER_PLAINTEXT, fragment: MAX_TLS13_CIPHERTEXT, expansion: AEAD_TAG_LENGTH, contentOverhead: 1 }
 
 export class Tls13RecordProtection extends AeadProtection {
-  private readonly iv: Uint8Array
-  private readonly padding: PaddingPolicy | undefined
-  private readonly acceptPlaintextAlerts: boolean
-  private readonly earlyData: EarlyDataSkip | undefined
+  readonly #iv: Uint8Array
+  readonly #padding: PaddingPolicy | undefined
+  readonly #acceptPlaintextAlerts: boolean
+  readonly #earlyData: EarlyDataSkip | undefined
   /** The record header, which is also the additional data; rewritten per record. */
-  private readonly header = new Uint8Array(RECORD_HEADER_LENGTH)
+  readonly #header = new Uint8Array(RECORD_HEADER_LENGTH)
   /** Reused for every TLSInnerPlaintext sealed; grows to the largest record sent. */
-  private innerBuffer = new Uint8Array(0)
+  #innerBuffer = new Uint8Array(0)
 
   /** `key` and `iv` are the traffic key and IV of RFC 8446 7.3 (`iv` is 12 bytes). */
   constructor(provider: CryptoProvider, aeadName: AeadName, key: Uint8Array, iv: Uint8Array, options: Tls13ProtectionOptions = {}) {
     super(provider, aeadName, key, options, TLS13_LIMITS)
     if (iv.length !== this.nonce.length) throw new TlsError('internal_error', `TLS 1.3 ${aeadName} IV must be ${this.nonce.length} bytes`)
-    this.iv = iv.slice()
-    this.padding = options.padding
-    this.acceptPlaintextAlerts = options.acceptPlaintextAlerts ?? false
-    this.earlyData = options.earlyData
+    this.#iv = iv.slice()
+    this.#padding = options.padding
+    this.#acceptPlaintextAlerts = options.acceptPlaintextAlerts ?? false
+    this.#earlyData = options.earlyData
   }
 
   seal(type: ContentType, content: Uint8Array): MaybePromise<Uint8Array> {
     this.sequence.assertAvailable()
     if (content.length > this.maxContentLength) throw new TlsError('internal_error', `record content of ${content.length} bytes exceeds ${this.maxContentLength}`)
-    const inner = this.buildInnerPlaintext(type, content)
-    writeRecordHeader(this.header, 0, ContentType.application_data, TLS12, inner.length + AEAD_TAG_LENGTH)
-    xorSequenceIntoIv(this.iv, this.sequence, this.nonce)
-    const record = this.encrypt(inner, this.header, this.header, RECORD_HEADER_LENGTH)
+    const inner = this.#buildInnerPlaintext(type, content)
+    writeRecordHeader(this.#header, 0, ContentType.application_data, TLS12, inner.length + AEAD_TAG_LENGTH)
+    xorSequenceIntoIv(this.#iv, this.sequence, this.nonce)
+    const record = this.encrypt(inner, this.#header, this.#header, RECORD_HEADER_LENGTH)
     this.sequence.advance()
     return record
   }
@@ -75,7 +75,7 @@ export class Tls13RecordProtection extends AeadProtection {
   open(type: ContentType, fragment: Uint8Array, header: Uint8Array): MaybePromise<OpenedRecord | undefined> {
     // RFC 8446 5: an unprotected change_cipher_spec may arrive during the handshake; the handshake decides.
     if (type === ContentType.change_cipher_spec) return { type, fragment }
-    if (type === ContentType.alert && this.acceptPlaintextAlerts && this.sequence.count === 0 && fragment.length === 2 && fragment[0] === ALERT_LEVEL_FATAL) {
+    if (type === ContentType.alert && this.#acceptPlaintextAlerts && this.sequence.count === 0 && fragment.length === 2 && fragment[0] === ALERT_LEVEL_FATAL) {
       return { type, fragment }
     }
     if (type !== ContentType.application_data) {
@@ -83,8 +83,8 @@ export class Tls13RecordProtection extends AeadProtection {
     }
     this.checkPlaintextLength(fragment)
     this.sequence.assertAvailable()
-    xorSequenceIntoIv(this.iv, this.sequence, this.nonce)
-    if (this.earlyData !== undefined && this.sequence.count === 0) return this.openOrSkip(fragment, header)
+    xorSequenceIntoIv(this.#iv, this.sequence, this.nonce)
+    if (this.#earlyData !== undefined && this.sequence.count === 0) return this.#openOrSkip(fragment, header)
     const inner = this.decrypt(fragment, header)
     this.sequence.advance()
     return isPending(inner) ? inner.then(parseInnerPlaintext) : parseInnerPlaintext(inner)
@@ -94,10 +94,10 @@ export class Tls13RecordProtection extends AeadProtection {
    * Before the first record opens, one that fails to is a rejected client's 0-RTT data: discarded within the
    * budget, and the sequence number stays where it is (RFC 8446 4.2.10).
    */
-  private openOrSkip(fragment: Uint8Array, header: Uint8Array): MaybePromise<OpenedRecord | undefined> {
+  #openOrSkip(fragment: Uint8Array, header: Uint8Array): MaybePromise<OpenedRecord | undefined> {
     const opened = (plaintext: Uint8Array | null): OpenedRecord | undefined => {
       if (plaintext === null) {
-        if (this.earlyData!.skip(RECORD_HEADER_LENGTH + fragment.length)) return undefined
+        if (this.#earlyData!.skip(RECORD_HEADER_LENGTH + fragment.length)) return undefined
         throw new TlsError('bad_record_mac', 'record failed authentication (past the 0-RTT data we discard)')
       }
       this.sequence.advance()
@@ -108,19 +108,19 @@ export class Tls13RecordProtection extends AeadProtection {
   }
 
   /** TLSInnerPlaintext = content || ContentType || zeros, written into a buffer kept across records. */
-  private buildInnerPlaintext(type: ContentType, content: Uint8Array): Uint8Array {
-    const length = content.length + 1 + this.paddingLength(type, content.length)
-    if (this.innerBuffer.length < length) this.innerBuffer = new Uint8Array(length)
-    const inner = this.innerBuffer.subarray(0, length)
+  #buildInnerPlaintext(type: ContentType, content: Uint8Array): Uint8Array {
+    const length = content.length + 1 + this.#paddingLength(type, content.length)
+    if (this.#innerBuffer.length < length) this.#innerBuffer = new Uint8Array(length)
+    const inner = this.#innerBuffer.subarray(0, length)
     inner.set(content)
     inner[content.length] = type
     inner.fill(0, content.length + 1)
     return inner
   }
 
-  private paddingLength(type: ContentType, length: number): number {
-    if (this.padding === undefined) return 0
-    const wanted = Math.floor(this.padding(type, length))
+  #paddingLength(type: ContentType, length: number): number {
+    if (this.#padding === undefined) return 0
+    const wanted = Math.floor(this.#padding(type, length))
     return wanted > 0 ? Math.min(wanted, this.plaintextLimit - 1 - length) : 0
   }
 }

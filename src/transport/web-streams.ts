@@ -79,206 +79,209 @@ class StreamsSession {
   readonly closed = deferred<void>()
   readonly readable: ReadableStream<Uint8Array>
   readonly writable: WritableStream<BytesLike>
-  private readonly reader: ReadableStreamDefaultReader<TransportChunk>
-  private readonly writer: WritableStreamDefaultWriter<Uint8Array>
-  private readableController!: ReadableStreamDefaultController<Uint8Array>
-  private writableController!: WritableStreamDefaultController
+  readonly #reader: ReadableStreamDefaultReader<TransportChunk>
+  readonly #writer: WritableStreamDefaultWriter<Uint8Array>
+  #readableController!: ReadableStreamDefaultController<Uint8Array>
+  #writableController!: WritableStreamDefaultController
   /** The one read from the transport in progress (the handshake and the readable share it). */
-  private reading: Promise<void> | undefined
-  private transportEnded = false
-  private readDone = false
-  private writeDone: Promise<void> | undefined
-  private writeClosed = false
-  private finished = false
-  private failure: TlsError | undefined
-  private transportBroken = false
+  #reading: Promise<void> | undefined
+  #transportEnded = false
+  #readDone = false
+  #writeDone: Promise<void> | undefined
+  #writeClosed = false
+  #finished = false
+  #failure: TlsError | undefined
+  #transportBroken = false
+
+  readonly #allowHalfOpen: boolean
 
   constructor(
     readonly connection: Connection,
     transport: ByteStreamPair,
-    private readonly allowHalfOpen: boolean,
+    allowHalfOpen: boolean,
   ) {
-    this.reader = transport.readable.getReader()
-    this.writer = transport.writable.getWriter()
+    this.#allowHalfOpen = allowHalfOpen
+    this.#reader = transport.readable.getReader()
+    this.#writer = transport.writable.getWriter()
     // Output that asynchronous provider work produces goes out as soon as it exists.
     connection.onProgress = () => {
-      this.flush()
-      this.noteProgress()
+      this.#flush()
+      this.#noteProgress()
     }
     this.readable = new ReadableStream<Uint8Array>({
       start: (controller) => {
-        this.readableController = controller
+        this.#readableController = controller
       },
-      pull: () => this.pull(),
-      cancel: (reason) => this.abort(cancelledError('the readable was cancelled', reason), reason),
+      pull: () => this.#pull(),
+      cancel: (reason) => this.#abort(cancelledError('the readable was cancelled', reason), reason),
     })
     this.writable = new WritableStream<BytesLike>({
       start: (controller) => {
-        this.writableController = controller
+        this.#writableController = controller
       },
-      write: (chunk) => this.write(chunk),
-      close: () => this.closeWriting(),
-      abort: (reason) => this.abort(cancelledError('the writable was aborted', reason), reason),
+      write: (chunk) => this.#write(chunk),
+      close: () => this.#closeWriting(),
+      abort: (reason) => this.#abort(cancelledError('the writable was aborted', reason), reason),
     })
-    void this.runHandshake()
+    void this.#runHandshake()
   }
 
   /** Puts what the connection has to send on the transport, in order; a failed transport write fails the connection. */
-  private flush(): void {
-    if (this.transportBroken) return
+  #flush(): void {
+    if (this.#transportBroken) return
     const out = this.connection.takeOutgoing()
-    if (out.length > 0) this.writer.write(out).catch((error) => this.fail(transportError(error)))
+    if (out.length > 0) this.#writer.write(out).catch((error) => this.#fail(transportError(error)))
   }
 
   /** Waits while an asynchronous provider works, then sends what it produced. */
-  private async settle(): Promise<void> {
+  async #settle(): Promise<void> {
     if (this.connection.busy) await this.connection.settled()
-    this.flush()
-    this.noteProgress()
+    this.#flush()
+    this.#noteProgress()
   }
 
-  private noteProgress(): void {
-    if (this.connection.error) this.fail(this.connection.error)
+  #noteProgress(): void {
+    if (this.connection.error) this.#fail(this.connection.error)
     else if (this.connection.handshakeComplete) this.handshake.resolve(this.connection.info!)
   }
 
   /** Reads one chunk of the transport into the connection (one reader at a time). */
-  private readOnce(): Promise<void> {
-    this.reading ??= (async () => {
+  #readOnce(): Promise<void> {
+    this.#reading ??= (async () => {
       let result: ReadableStreamReadResult<TransportChunk>
       try {
-        result = await this.reader.read()
+        result = await this.#reader.read()
       } catch (error) {
         throw transportError(error)
       }
       if (result.done) {
-        this.transportEnded = true
+        this.#transportEnded = true
         return
       }
       try {
         this.connection.receive(transportBytes(result.value))
       } finally {
-        this.flush()
+        this.#flush()
       }
-      await this.settle()
+      await this.#settle()
     })().finally(() => {
-      this.reading = undefined
+      this.#reading = undefined
     })
-    return this.reading
+    return this.#reading
   }
 
-  private async runHandshake(): Promise<void> {
+  async #runHandshake(): Promise<void> {
     try {
-      await this.settle()
+      await this.#settle()
       while (!this.connection.handshakeComplete) {
-        if (this.transportEnded) throw new TlsError('handshake_failure', 'the transport closed during the handshake', 'ERR_TLS_CONNECTION_CLOSED')
-        await this.readOnce()
+        if (this.#transportEnded) throw new TlsError('handshake_failure', 'the transport closed during the handshake', 'ERR_TLS_CONNECTION_CLOSED')
+        await this.#readOnce()
       }
-      this.noteProgress()
+      this.#noteProgress()
     } catch (error) {
-      this.fail(error)
+      this.#fail(error)
     }
   }
 
   /** The readable wants data: what the connection holds, else one more chunk from the transport. */
-  private async pull(): Promise<void> {
+  async #pull(): Promise<void> {
     try {
       await this.handshake.promise
       for (;;) {
         const data = this.connection.read()
-        if (data.length > 0) return this.readableController.enqueue(data)
-        if (this.connection.peerClosed || this.transportEnded) return this.endReading()
-        await this.readOnce()
+        if (data.length > 0) return this.#readableController.enqueue(data)
+        if (this.connection.peerClosed || this.#transportEnded) return this.#endReading()
+        await this.#readOnce()
       }
     } catch (error) {
-      this.fail(error)
+      this.#fail(error)
     }
   }
 
   /** No more data will arrive: the readable ends, and without half-open our side closes too. */
-  private endReading(): void {
-    if (this.readDone) return
-    this.readDone = true
-    this.readableController.close()
-    if (!this.allowHalfOpen) this.closeWriting().catch(() => undefined)
-    this.finishIfDone()
+  #endReading(): void {
+    if (this.#readDone) return
+    this.#readDone = true
+    this.#readableController.close()
+    if (!this.#allowHalfOpen) this.#closeWriting().catch(() => undefined)
+    this.#finishIfDone()
   }
 
-  private async write(chunk: BytesLike): Promise<void> {
+  async #write(chunk: BytesLike): Promise<void> {
     // A late write errors the writable only: the connection itself closed properly.
-    if (this.writeDone) throw new TlsError('internal_error', 'write after the connection closed (the peer closed it; allowHalfOpen keeps it writable)', 'ERR_TLS_WRITE_AFTER_CLOSE')
+    if (this.#writeDone) throw new TlsError('internal_error', 'write after the connection closed (the peer closed it; allowHalfOpen keeps it writable)', 'ERR_TLS_WRITE_AFTER_CLOSE')
     try {
       const bytes = toBytes(chunk, 'the secureStreams writable')
       // Before the handshake completes the data would wait inside the Connection: hold the writer instead.
       await this.handshake.promise
       this.connection.write(bytes)
-      this.flush()
-      await this.settle()
+      this.#flush()
+      await this.#settle()
       // The transport's back-pressure becomes ours.
-      await this.writer.ready
+      await this.#writer.ready
     } catch (error) {
-      this.fail(error)
-      throw this.failure
+      this.#fail(error)
+      throw this.#failure
     }
   }
 
   /** close_notify after the data already written, then the transport's writable closes once all of it is out. */
-  private closeWriting(): Promise<void> {
-    this.writeDone ??= (async () => {
+  #closeWriting(): Promise<void> {
+    this.#writeDone ??= (async () => {
       try {
         await this.handshake.promise
         this.connection.close()
-        this.flush()
-        await this.settle()
-        await this.writer.close()
-        this.writeClosed = true
-        this.finishIfDone()
+        this.#flush()
+        await this.#settle()
+        await this.#writer.close()
+        this.#writeClosed = true
+        this.#finishIfDone()
       } catch (error) {
-        this.fail(error)
-        throw this.failure
+        this.#fail(error)
+        throw this.#failure
       }
     })()
-    return this.writeDone
+    return this.#writeDone
   }
 
   /** Both directions finished: release the transport's readable too. */
-  private finishIfDone(): void {
-    if (!this.readDone || !this.writeClosed || this.finished) return
-    this.finished = true
-    if (!this.transportEnded) this.reader.cancel().catch(() => undefined)
+  #finishIfDone(): void {
+    if (!this.#readDone || !this.#writeClosed || this.#finished) return
+    this.#finished = true
+    if (!this.#transportEnded) this.#reader.cancel().catch(() => undefined)
     this.closed.resolve()
   }
 
   /** The application cancelled the readable or aborted the writable: everything stops, the transport too. */
-  private abort(error: TlsError, reason: unknown): void {
-    if (this.failure) return
-    this.failure = error
-    this.transportBroken = true
-    this.reportFailure(error)
-    this.writer.abort(reason).catch(() => undefined)
-    this.reader.cancel(reason).catch(() => undefined)
+  #abort(error: TlsError, reason: unknown): void {
+    if (this.#failure) return
+    this.#failure = error
+    this.#transportBroken = true
+    this.#reportFailure(error)
+    this.#writer.abort(reason).catch(() => undefined)
+    this.#reader.cancel(reason).catch(() => undefined)
   }
 
   /**
    * The connection failed (a TlsError: its alert is sent first, then the transport closes) or the transport did
    * (ERR_TLS_TRANSPORT: it is aborted). Every side reports the same error.
    */
-  private fail(cause: unknown): void {
-    if (this.failure) return
+  #fail(cause: unknown): void {
+    if (this.#failure) return
     const error = cause instanceof TlsError ? cause : transportError(cause)
     const fromTransport = error.code === 'ERR_TLS_TRANSPORT'
-    if (!fromTransport) this.flush()
-    this.failure = error
-    this.transportBroken = true
-    this.reportFailure(error)
-    if (fromTransport) this.writer.abort(error).catch(() => undefined)
-    else this.writer.close().catch(() => undefined)
-    this.reader.cancel(error).catch(() => undefined)
+    if (!fromTransport) this.#flush()
+    this.#failure = error
+    this.#transportBroken = true
+    this.#reportFailure(error)
+    if (fromTransport) this.#writer.abort(error).catch(() => undefined)
+    else this.#writer.close().catch(() => undefined)
+    this.#reader.cancel(error).catch(() => undefined)
   }
 
-  private reportFailure(error: TlsError): void {
-    if (!this.readDone) this.readableController.error(error)
-    this.writableController.error(error)
+  #reportFailure(error: TlsError): void {
+    if (!this.#readDone) this.#readableController.error(error)
+    this.#writableController.error(error)
     this.handshake.reject(error)
     this.closed.reject(error)
   }

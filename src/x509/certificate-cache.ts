@@ -16,9 +16,9 @@ function fingerprint(der: Uint8Array): number {
 export class CertificateCache {
   /** When false, lookups miss and nothing is stored (the bench's "cold" mode). */
   enabled = true
-  private readonly buckets = new Map<number, Certificate[]>()
-  private entries = 0
-  private bytes = 0
+  readonly #buckets = new Map<number, Certificate[]>()
+  #entries = 0
+  #bytes = 0
 
   constructor(
     readonly maxEntries = 1000,
@@ -27,18 +27,18 @@ export class CertificateCache {
   ) {}
 
   get size(): number {
-    return this.entries
+    return this.#entries
   }
 
   get(der: Uint8Array): Certificate | undefined {
     if (!this.enabled) return undefined
     const key = fingerprint(der)
-    const bucket = this.buckets.get(key)
+    const bucket = this.#buckets.get(key)
     const hit = bucket?.find((cert) => bytesEqual(cert.der, der))
     if (hit !== undefined) {
       // Re-insert so that eviction drops the least recently used bucket first.
-      this.buckets.delete(key)
-      this.buckets.set(key, bucket!)
+      this.#buckets.delete(key)
+      this.#buckets.set(key, bucket!)
     }
     return hit
   }
@@ -47,25 +47,25 @@ export class CertificateCache {
   set(cert: Certificate): void {
     if (!this.enabled || this.maxEntries <= 0 || cert.der.length > this.maxEntryBytes) return
     const key = fingerprint(cert.der)
-    const bucket = this.buckets.get(key) ?? []
+    const bucket = this.#buckets.get(key) ?? []
     if (bucket.some((c) => bytesEqual(c.der, cert.der))) return
     bucket.push(cert)
-    this.buckets.delete(key)
-    this.buckets.set(key, bucket)
-    this.entries++
-    this.bytes += cert.der.length
-    while (this.entries > this.maxEntries || this.bytes > this.maxBytes) {
-      const [oldestKey, oldest] = this.buckets.entries().next().value as [number, Certificate[]]
-      this.buckets.delete(oldestKey)
-      this.entries -= oldest.length
-      for (const c of oldest) this.bytes -= c.der.length
+    this.#buckets.delete(key)
+    this.#buckets.set(key, bucket)
+    this.#entries++
+    this.#bytes += cert.der.length
+    while (this.#entries > this.maxEntries || this.#bytes > this.maxBytes) {
+      const [oldestKey, oldest] = this.#buckets.entries().next().value as [number, Certificate[]]
+      this.#buckets.delete(oldestKey)
+      this.#entries -= oldest.length
+      for (const c of oldest) this.#bytes -= c.der.length
     }
   }
 
   clear(): void {
-    this.buckets.clear()
-    this.entries = 0
-    this.bytes = 0
+    this.#buckets.clear()
+    this.#entries = 0
+    this.#bytes = 0
   }
 }
 

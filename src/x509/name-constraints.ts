@@ -18,15 +18,15 @@ export const MAX_NAME_CHECKS = 1 << 16
  * ('too-many-name-checks'), so the work is bounded by the budget whatever the peer sends.
  */
 export class NameCheckBudget {
-  private remaining: number
+  #remaining: number
   constructor(readonly limit: number = MAX_NAME_CHECKS) {
-    this.remaining = limit
+    this.#remaining = limit
   }
 
   /** Takes `cost` comparisons, or throws when fewer are left. */
   spend(cost: number, depth: number): void {
-    this.remaining -= cost
-    if (this.remaining < 0) {
+    this.#remaining -= cost
+    if (this.#remaining < 0) {
       throw new CertificateVerificationError('too-many-name-checks', `name constraints would need more than ${this.limit} comparisons`, depth)
     }
   }

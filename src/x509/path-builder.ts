@@ -55,11 +55,14 @@ function alreadyInPath(path: readonly Certificate[], candidate: Certificate): bo
 }
 
 class PathBuilder {
-  private readonly bySubject = new Map<string, Certificate[]>()
-  private signatureChecks = 0
-  private best: { error: CertificateVerificationError; specific: boolean; attemptDepth: number } | undefined
+  readonly #bySubject = new Map<string, Certificate[]>()
+  #signatureChecks = 0
+  #best: { error: CertificateVerificationError; specific: boolean; attemptDepth: number } | undefined
 
-  constructor(private readonly search: PathSearch) {
+  readonly #search: PathSearch
+
+  constructor(search: PathSearch) {
+    this.#search = search
     const seen = new Set<string>([bytesKey(search.leaf.der)])
     for (const cert of search.intermediates) {
       const der = bytesKey(cert.der)
@@ -67,26 +70,26 @@ class PathBuilder {
       if (seen.has(der) || search.trustStore.contains(cert.der)) continue
       seen.add(der)
       const key = bytesKey(cert.subject.der)
-      const list = this.bySubject.get(key) ?? []
+      const list = this.#bySubject.get(key) ?? []
       list.push(cert)
-      this.bySubject.set(key, list)
+      this.#bySubject.set(key, list)
     }
   }
 
   /** Anchors first (the shortest paths), then presented certificates; each group ordered by key identifier hint. */
-  private candidatesFor(child: Certificate): Candidate[] {
+  #candidatesFor(child: Certificate): Candidate[] {
     const byHint = (a: Candidate, b: Candidate) => keyIdentifierRank(child, a.cert) - keyIdentifierRank(child, b.cert)
-    const anchors = this.search.trustStore.anchorsWithSubject(child.issuer.der).map((cert) => ({ cert, isAnchor: true }))
-    const presented = (this.bySubject.get(bytesKey(child.issuer.der)) ?? []).map((cert) => ({ cert, isAnchor: false }))
+    const anchors = this.#search.trustStore.anchorsWithSubject(child.issuer.der).map((cert) => ({ cert, isAnchor: true }))
+    const presented = (this.#bySubject.get(bytesKey(child.issuer.der)) ?? []).map((cert) => ({ cert, isAnchor: false }))
     return [...anchors.sort(byHint), ...presented.sort(byHint)]
   }
 
   /** Keeps the most telling failure: a specific reason beats 'unknown-issuer', then the attempt that got deepest wins. */
-  private record(error: CertificateVerificationError, attemptDepth: number): void {
+  #record(error: CertificateVerificationError, attemptDepth: number): void {
     const specific = error.reason !== 'unknown-issuer'
-    const best = this.best
+    const best = this.#best
     if (best === undefined || (specific && !best.specific) || (specific === best.specific && attemptDepth > best.attemptDepth)) {
-      this.best = { error, specific, attemptDepth }
+      this.#best = { error, specific, attemptDepth }
     }
   }
 
@@ -94,28 +97,28 @@ class PathBuilder {
   *extend(path: Certificate[]): Waiting<Certificate[] | null> {
     const child = path[path.length - 1]!
     const depth = path.length
-    const candidates = this.candidatesFor(child).filter((c) => !alreadyInPath(path, c.cert))
+    const candidates = this.#candidatesFor(child).filter((c) => !alreadyInPath(path, c.cert))
     if (candidates.length === 0) {
-      this.record(new CertificateVerificationError('unknown-issuer', `no trusted or presented issuer for ${child}`, depth - 1), depth - 1)
+      this.#record(new CertificateVerificationError('unknown-issuer', `no trusted or presented issuer for ${child}`, depth - 1), depth - 1)
       return null
     }
-    if (depth > this.search.maxDepth) {
-      this.record(new CertificateVerificationError('too-deep', `the path would be longer than ${this.search.maxDepth} certificates above the leaf`, depth), depth)
+    if (depth > this.#search.maxDepth) {
+      this.#record(new CertificateVerificationError('too-deep', `the path would be longer than ${this.#search.maxDepth} certificates above the leaf`, depth), depth)
       return null
     }
     for (const candidate of candidates) {
-      if (++this.signatureChecks > this.search.maxSignatureChecks) {
-        throw new CertificateVerificationError('too-many-paths', `gave up after ${this.search.maxSignatureChecks} candidate issuers`, depth)
+      if (++this.#signatureChecks > this.#search.maxSignatureChecks) {
+        throw new CertificateVerificationError('too-many-paths', `gave up after ${this.#search.maxSignatureChecks} candidate issuers`, depth)
       }
       try {
-        yield* this.search.checkIssuer(path, candidate)
+        yield* this.#search.checkIssuer(path, candidate)
       } catch (e) {
         if (!isCertificateFailure(e)) throw e
-        this.record(e, depth)
+        this.#record(e, depth)
         continue
       }
       path.push(candidate.cert)
-      const found = candidate.isAnchor ? this.complete(path) : yield* this.extend(path)
+      const found = candidate.isAnchor ? this.#complete(path) : yield* this.extend(path)
       path.pop()
       if (found) return found
     }
@@ -123,19 +126,19 @@ class PathBuilder {
   }
 
   /** A copy of the finished `path` if it passes the whole-path checks, else null (the failure is recorded). */
-  private complete(path: Certificate[]): Certificate[] | null {
+  #complete(path: Certificate[]): Certificate[] | null {
     try {
-      this.search.checkPath?.(path)
+      this.#search.checkPath?.(path)
     } catch (e) {
       if (!isCertificateFailure(e)) throw e
-      this.record(e, path.length - 1)
+      this.#record(e, path.length - 1)
       return null
     }
     return path.slice()
   }
 
   bestFailure(): CertificateVerificationError {
-    return this.best?.error ?? new CertificateVerificationError('unknown-issuer', 'no path to a trust anchor')
+    return this.#best?.error ?? new CertificateVerificationError('unknown-issuer', 'no path to a trust anchor')
   }
 }
 

@@ -33,9 +33,9 @@ export type TrustSource = string | Uint8Array | Certificate
 
 /** A set of trust anchors (CA certificates), looked up by subject during path building. */
 export class TrustStore {
-  private readonly bySubject = new Map<string, AnchorEntry[]>()
-  private readonly byDer = new Set<string>()
-  private count = 0
+  readonly #bySubject = new Map<string, AnchorEntry[]>()
+  readonly #byDer = new Set<string>()
+  #count = 0
 
   /** A store holding `sources` (PEM bundles, DER certificates or Certificates). */
   constructor(sources: readonly TrustSource[] = []) {
@@ -54,13 +54,13 @@ export class TrustStore {
 
   /** How many distinct anchors the store holds. */
   get size(): number {
-    return this.count
+    return this.#count
   }
 
   /** Adds a PEM bundle (every CERTIFICATE block; text between blocks is skipped), a DER certificate or a Certificate; returns how many were new. */
   add(source: TrustSource): number {
     if (typeof source === 'string') return this.addPem(source)
-    if (source instanceof Certificate) return this.insert(source.der, source) ? 1 : 0
+    if (source instanceof Certificate) return this.#insert(source.der, source) ? 1 : 0
     return this.addCertificate(source) ? 1 : 0
   }
 
@@ -74,10 +74,10 @@ export class TrustStore {
   /** Adds one DER certificate; throws TlsConfigError if it is not even shaped like one. Returns false for a duplicate. */
   addCertificate(der: Uint8Array): boolean {
     if (!(der instanceof Uint8Array)) throw new TlsConfigError('ca', 'a trust anchor must be PEM text or DER bytes')
-    return this.insert(der.slice(), undefined)
+    return this.#insert(der.slice(), undefined)
   }
 
-  private insert(der: Uint8Array, parsed: Certificate | undefined): boolean {
+  #insert(der: Uint8Array, parsed: Certificate | undefined): boolean {
     let subject: Uint8Array
     try {
       subject = parsed?.subject.der ?? subjectDerOf(der)
@@ -86,29 +86,29 @@ export class TrustStore {
       throw new TlsConfigError('ca', `not a DER certificate: ${why}`)
     }
     const derKey = bytesKey(der)
-    if (this.byDer.has(derKey)) return false
-    this.byDer.add(derKey)
+    if (this.#byDer.has(derKey)) return false
+    this.#byDer.add(derKey)
     const key = bytesKey(subject)
-    const entries = this.bySubject.get(key) ?? []
+    const entries = this.#bySubject.get(key) ?? []
     entries.push({ der, parsed })
-    this.bySubject.set(key, entries)
-    this.count++
+    this.#bySubject.set(key, entries)
+    this.#count++
     return true
   }
 
   /** Is exactly this certificate (byte for byte) an anchor? */
   contains(der: Uint8Array): boolean {
-    return this.byDer.has(bytesKey(der))
+    return this.#byDer.has(bytesKey(der))
   }
 
   /** The anchors whose subject is exactly `subjectDer`, parsed now if need be; anchors that fail to parse are skipped. */
   anchorsWithSubject(subjectDer: Uint8Array): Certificate[] {
-    return parsedAnchors(this.bySubject.get(bytesKey(subjectDer)) ?? [])
+    return parsedAnchors(this.#bySubject.get(bytesKey(subjectDer)) ?? [])
   }
 
   /** Every anchor that parses (this parses them all). */
   certificates(): Certificate[] {
-    return [...this.bySubject.values()].flatMap(parsedAnchors)
+    return [...this.#bySubject.values()].flatMap(parsedAnchors)
   }
 }
 

@@ -144,25 +144,29 @@ function intermediatesBelow(path: readonly Certificate[]): number {
 /** What one verification carries from link to link: its settings, its name-check budget, and the names met so far. */
 class LinkContext {
   readonly budget = new NameCheckBudget()
-  private readonly names = new Map<Certificate, PresentedNames>()
+  readonly #names = new Map<Certificate, PresentedNames>()
+
+  readonly #reference: ReferenceIdentity | undefined
 
   constructor(
     readonly purpose: Purpose,
     readonly now: Date,
     readonly provider: CryptoProvider,
     readonly profile: ProfileContext,
-    private readonly reference: ReferenceIdentity | undefined,
-  ) {}
+    reference: ReferenceIdentity | undefined,
+  ) {
+    this.#reference = reference
+  }
 
   /** The certificates of `path` that a new CA's name constraints govern: all but self-issued intermediates (RFC 5280 6.1.3 (b)). */
   constrained(path: readonly Certificate[]): ConstrainedCertificate[] {
     const out: ConstrainedCertificate[] = []
     path.forEach((cert, depth) => {
       if (depth > 0 && cert.selfIssued) return
-      let names = this.names.get(cert)
+      let names = this.#names.get(cert)
       if (names === undefined) {
-        names = presentedNamesOf(cert, depth === 0 ? this.reference : undefined)
-        this.names.set(cert, names)
+        names = presentedNamesOf(cert, depth === 0 ? this.#reference : undefined)
+        this.#names.set(cert, names)
       }
       out.push({ cert, depth, names })
     })

@@ -74,7 +74,7 @@ export class TlsServer extends net.Server {
     this.#context = plan.context
     if (plan.ticketKeys) this.setTicketKeys(plan.ticketKeys)
     if (listener) this.on('secureConnection', listener)
-    this.on('connection', (socket: net.Socket) => this.accept(socket))
+    this.on('connection', (socket: net.Socket) => this.#accept(socket))
   }
 
   /** The context new connections use (replaced by setSecureContext). */
@@ -98,7 +98,7 @@ export class TlsServer extends net.Server {
    */
   addContext(hostname: string, options: ServerOptions | TlsContext): void {
     if (typeof hostname !== 'string' || hostname.length === 0) throw new TlsConfigError('hostname', 'addContext needs a host name')
-    const context = options instanceof TlsContext ? options : serverPlan({ ...this.inherited(), ...options }).context
+    const context = options instanceof TlsContext ? options : serverPlan({ ...this.#inherited(), ...options }).context
     if (context.purpose !== 'client-auth') throw new TlsConfigError('context', "addContext needs a server context ('client-auth')")
     this.#named.push([hostPattern(hostname), context])
   }
@@ -106,7 +106,7 @@ export class TlsServer extends net.Server {
   /** Replaces the certificates and policy for new connections (requestCert and ALPN stay the server's unless given). */
   setSecureContext(options: ServerOptions): void {
     const previous = ticketKeysOf(this.#context)
-    this.#plan = serverPlan({ ...this.inherited(), ...options })
+    this.#plan = serverPlan({ ...this.#inherited(), ...options })
     this.#context = this.#plan.context
     // As node: the keys the server was given (or had) carry over, so its sessions stay resumable.
     const keys = this.#plan.ticketKeys ?? previous
@@ -127,13 +127,13 @@ export class TlsServer extends net.Server {
   }
 
   /** What addContext and setSecureContext inherit from the server's own options: requestCert, rejectUnauthorized, ALPN, ca. */
-  private inherited(): ServerOptions {
+  #inherited(): ServerOptions {
     const { requestCert, rejectUnauthorized, ALPNProtocols, alpnProtocols, ca } = this.#options
     return { requestCert, rejectUnauthorized, ALPNProtocols, alpnProtocols, ca }
   }
 
   /** The context for an SNI name: the newest addContext match, else the server's own. */
-  private contextFor(serverName: string): TlsContext | undefined {
+  #contextFor(serverName: string): TlsContext | undefined {
     for (let i = this.#named.length - 1; i >= 0; i--) {
       const [pattern, context] = this.#named[i]!
       if (pattern.test(serverName)) return context
@@ -141,10 +141,10 @@ export class TlsServer extends net.Server {
     return undefined
   }
 
-  private accept(tcp: net.Socket): void {
+  #accept(tcp: net.Socket): void {
     const plan = this.#plan
     const context = this.#context
-    const socket = new TlsSocket(tcp, (hooks) => context.server({ keyLog: hooks.keyLog, sni: (name) => this.contextFor(name) }), {
+    const socket = new TlsSocket(tcp, (hooks) => context.server({ keyLog: hooks.keyLog, sni: (name) => this.#contextFor(name) }), {
       isServer: true,
       allowHalfOpen: plan.allowHalfOpen,
       requestCert: plan.requestCert,

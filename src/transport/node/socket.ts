@@ -128,38 +128,38 @@ export class TlsSocket extends Duplex {
   authorizationError: string | null = null
   /** True until the handshake has completed and the peer was authorized. */
   secureConnecting = true
-  private readonly options: TlsSocketOptions
-  private readonly appendKeyLog: ((line: string) => void) | undefined
-  private handshakeSeen = false
-  private secured = false
-  private endPushed = false
-  private plaintextRead = 0
-  private plaintextWritten = 0
-  private lastSession: Uint8Array | undefined
-  private idleTimer: NodeJS.Timeout | undefined
-  private idleMs = 0
-  private corked = false
+  readonly #options: TlsSocketOptions
+  readonly #appendKeyLog: ((line: string) => void) | undefined
+  #handshakeSeen = false
+  #secured = false
+  #endPushed = false
+  #plaintextRead = 0
+  #plaintextWritten = 0
+  #lastSession: Uint8Array | undefined
+  #idleTimer: NodeJS.Timeout | undefined
+  #idleMs = 0
+  #corked = false
   /** A failure is being reported (its alert may still be sealing): nothing else happens meanwhile. */
-  private failing = false
-  private peer: { address?: string; port?: number; family?: string } = {}
+  #failing = false
+  #peer: { address?: string; port?: number; family?: string } = {}
   /** What the socket was destroyed with, once it decided (undefined: an ordinary close). */
-  private ending: { error: TlsError | undefined } | undefined
+  #ending: { error: TlsError | undefined } | undefined
 
   constructor(socket: net.Socket, start: ConnectionStart, options: TlsSocketOptions = {}) {
     // 'close' is emitted by _destroy with net.Socket's hadError argument.
     super({ allowHalfOpen: options.allowHalfOpen ?? false, emitClose: false })
     this.socket = socket
-    this.options = options
-    this.appendKeyLog = keyLogFile()
-    this.connection = typeof start === 'function' ? start({ keyLog: (line) => this.onKeyLog(line) }) : start
-    this.connection.onProgress = () => this.progress()
-    socket.on('data', (chunk: Buffer) => this.onSocketData(chunk))
-    socket.on('end', () => this.afterSettled(() => this.onSocketEnd()))
-    socket.on('error', (error: Error) => this.onSocketError(error))
-    socket.on('close', () => this.afterSettled(() => this.onSocketClose()))
-    if (socket.connecting) socket.once('connect', () => this.onConnect())
-    else this.rememberPeer()
-    this.progress()
+    this.#options = options
+    this.#appendKeyLog = keyLogFile()
+    this.connection = typeof start === 'function' ? start({ keyLog: (line) => this.#onKeyLog(line) }) : start
+    this.connection.onProgress = () => this.#progress()
+    socket.on('data', (chunk: Buffer) => this.#onSocketData(chunk))
+    socket.on('end', () => this.#afterSettled(() => this.#onSocketEnd()))
+    socket.on('error', (error: Error) => this.#onSocketError(error))
+    socket.on('close', () => this.#afterSettled(() => this.#onSocketClose()))
+    if (socket.connecting) socket.once('connect', () => this.#onConnect())
+    else this.#rememberPeer()
+    this.#progress()
   }
 
   // ---- what was negotiated ----
@@ -177,7 +177,7 @@ export class TlsSocket extends Duplex {
 
   /** The SNI name: the one sent (client) or received (server); false when there was none. */
   get servername(): string | false {
-    const name = this.connection.info?.serverName ?? (this.options.isServer ? undefined : this.options.hostname)
+    const name = this.connection.info?.serverName ?? (this.#options.isServer ? undefined : this.#options.hostname)
     return name && isIP(name) === 0 ? name : false
   }
 
@@ -196,7 +196,7 @@ export class TlsSocket extends Duplex {
 
   /** The key exchange of a client's handshake ({ type: 'ECDH', name: 'X25519', size: 253 }…); null on a server, as node. */
   getEphemeralKeyInfo(): EphemeralKeyInfo | object | null {
-    if (this.options.isServer) return null
+    if (this.#options.isServer) return null
     const group = this.connection.info?.group
     return group ? { ...ephemeralKeys[group] } : {}
   }
@@ -209,7 +209,7 @@ export class TlsSocket extends Duplex {
     const chain = this.connection.info?.peerCertificates ?? []
     if (chain.length === 0) return {}
     if (!detailed) return peerCertificate(chain[0]!)
-    return detailedPeerCertificate(chain, this.authorized || this.connection.info?.peerVerified ? this.options.trustStore : undefined)
+    return detailedPeerCertificate(chain, this.authorized || this.connection.info?.peerVerified ? this.#options.trustStore : undefined)
   }
 
   /** The peer's leaf as a node:crypto X509Certificate; undefined when it sent none. */
@@ -258,7 +258,7 @@ export class TlsSocket extends Duplex {
     this.connection.updateKeys(requestPeerUpdate)
     // Right away, like a handshake flight: the peer answers it before its next data.
     const out = this.connection.takeOutgoing()
-    if (out.length > 0 && this.socketWritable()) this.socket.write(out)
+    if (out.length > 0 && this.#socketWritable()) this.socket.write(out)
   }
 
   /** Renegotiation is always refused by pure-tls; present because node's http2 calls it. */
@@ -269,10 +269,10 @@ export class TlsSocket extends Duplex {
   /** Emits 'timeout' after `ms` without data either way (0 turns it off); the socket stays open, as net.Socket's. */
   setTimeout(ms: number, callback?: () => void): this {
     if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0) throw new TlsConfigError('timeout', `must be a non-negative number of milliseconds, got ${String(ms)}`)
-    clearTimeout(this.idleTimer)
-    this.idleTimer = undefined
-    this.idleMs = ms
-    if (ms > 0 && !this.destroyed) this.idleTimer = setTimeout(() => this.emit('timeout'), ms).unref()
+    clearTimeout(this.#idleTimer)
+    this.#idleTimer = undefined
+    this.#idleMs = ms
+    if (ms > 0 && !this.destroyed) this.#idleTimer = setTimeout(() => this.emit('timeout'), ms).unref()
     if (callback) {
       if (ms === 0) this.off('timeout', callback)
       else this.once('timeout', callback)
@@ -282,7 +282,7 @@ export class TlsSocket extends Duplex {
 
   /** The idle timeout set with setTimeout(), when one is. */
   get timeout(): number | undefined {
-    return this.idleMs > 0 ? this.idleMs : undefined
+    return this.#idleMs > 0 ? this.#idleMs : undefined
   }
 
   /** Nagle's algorithm off (true, the default) or on, on the TCP socket underneath. */
@@ -316,17 +316,17 @@ export class TlsSocket extends Duplex {
 
   /** The peer's IP address (kept after the socket closes, as http reads it late). */
   get remoteAddress(): string | undefined {
-    return this.peer.address ?? this.socket.remoteAddress
+    return this.#peer.address ?? this.socket.remoteAddress
   }
 
   /** The peer's TCP port (kept after the socket closes, like remoteAddress); undefined over a Duplex that has none. */
   get remotePort(): number | undefined {
-    return this.peer.port ?? this.socket.remotePort
+    return this.#peer.port ?? this.socket.remotePort
   }
 
   /** The peer address's family, 'IPv4' or 'IPv6' (kept after the socket closes, like remoteAddress). */
   get remoteFamily(): string | undefined {
-    return this.peer.family ?? this.socket.remoteFamily
+    return this.#peer.family ?? this.socket.remoteFamily
   }
 
   /** The local IP address of the TCP socket underneath (net.Socket's localAddress); undefined over a Duplex that has none. */
@@ -346,12 +346,12 @@ export class TlsSocket extends Duplex {
 
   /** Application bytes received (decrypted), as tls.TLSSocket counts them. */
   get bytesRead(): number {
-    return this.plaintextRead
+    return this.#plaintextRead
   }
 
   /** Application bytes written (before encryption), as tls.TLSSocket counts them. */
   get bytesWritten(): number {
-    return this.plaintextWritten
+    return this.#plaintextWritten
   }
 
   /** True while the TCP connection underneath is being established (net.Socket's connecting); the handshake has not started yet. */
@@ -375,35 +375,35 @@ export class TlsSocket extends Duplex {
 
   // ---- the byte pump ----
 
-  private onConnect(): void {
-    this.rememberPeer()
+  #onConnect(): void {
+    this.#rememberPeer()
     this.emit('connect')
   }
 
   /** The peer's address outlives the socket (http reads it late, after a close). */
-  private rememberPeer(): void {
+  #rememberPeer(): void {
     const { remoteAddress: address, remotePort: port, remoteFamily: family } = this.socket
-    if (address !== undefined) this.peer = { address, port, family }
+    if (address !== undefined) this.#peer = { address, port, family }
   }
 
-  private onKeyLog(line: string): void {
-    this.appendKeyLog?.(line)
+  #onKeyLog(line: string): void {
+    this.#appendKeyLog?.(line)
     if (this.listenerCount('keylog') > 0) this.emit('keylog', keyLogLine(line))
   }
 
-  private touch(): void {
-    this.idleTimer?.refresh()
+  #touch(): void {
+    this.#idleTimer?.refresh()
   }
 
   /** Runs `next` now with a synchronous provider, or once the provider's work in flight is done. */
-  private afterSettled(next: () => void, failed: (error: TlsError) => void = (error) => this.fail(error)): void {
+  #afterSettled(next: () => void, failed: (error: TlsError) => void = (error) => this.#fail(error)): void {
     if (!this.connection.busy) return next()
     this.connection.settled().then(next, (error: unknown) => failed(asTlsError(error)))
   }
 
-  private flush(): void {
+  #flush(): void {
     const out = this.connection.takeOutgoing()
-    if (out.length > 0 && this.socketWritable()) this.toSocket(out)
+    if (out.length > 0 && this.#socketWritable()) this.#toSocket(out)
   }
 
   /**
@@ -411,19 +411,19 @@ export class TlsSocket extends Duplex {
    * other sockets are served, would otherwise fail with EPIPE before the peer's alert already waiting in the
    * kernel was read, and the alert would be lost. Writes made in the same turn go out together.
    */
-  private toSocket(out: Uint8Array, callback?: (error?: Error | null) => void): void {
-    if (!this.corked) {
-      this.corked = true
+  #toSocket(out: Uint8Array, callback?: (error?: Error | null) => void): void {
+    if (!this.#corked) {
+      this.#corked = true
       this.socket.cork()
       setImmediate(() => {
-        this.corked = false
+        this.#corked = false
         if (!this.socket.destroyed) this.socket.uncork()
       })
     }
     this.socket.write(out, callback)
   }
 
-  private socketWritable(): boolean {
+  #socketWritable(): boolean {
     return !this.socket.destroyed && this.socket.writable
   }
 
@@ -431,65 +431,65 @@ export class TlsSocket extends Duplex {
    * Ends the connection with `error`, after putting its alert (if any) on the wire: with an asynchronous provider
    * the alert may still be being sealed, and the socket waits for it.
    */
-  private fail(error: TlsError): void {
-    if (this.destroyed || this.failing) return
-    this.failing = true
+  #fail(error: TlsError): void {
+    if (this.destroyed || this.#failing) return
+    this.#failing = true
     const finish = () => {
-      this.flush()
+      this.#flush()
       this.destroy(error)
     }
     if (!this.connection.busy) return finish()
     this.connection.settled().then(finish, finish)
   }
 
-  private onSocketData(chunk: Uint8Array): void {
-    this.touch()
+  #onSocketData(chunk: Uint8Array): void {
+    this.#touch()
     try {
       this.connection.receive(chunk)
     } catch (error) {
-      return this.fail(asTlsError(error))
+      return this.#fail(asTlsError(error))
     }
-    this.progress()
+    this.#progress()
   }
 
   /** After input or finished provider work: send, announce the handshake, deliver plaintext, notice the peer's close. */
-  private progress(): void {
+  #progress(): void {
     if (this.destroyed) return
-    this.flush()
-    if (this.connection.error) return this.fail(this.connection.error)
-    if (!this.handshakeSeen && this.connection.handshakeComplete) this.onHandshake()
+    this.#flush()
+    if (this.connection.error) return this.#fail(this.connection.error)
+    if (!this.#handshakeSeen && this.connection.handshakeComplete) this.#onHandshake()
     if (this.destroyed) return
-    this.deliver()
-    if (this.secured && !this.options.isServer) this.announceSession()
-    if (this.connection.peerClosed) this.endReadable()
+    this.#deliver()
+    if (this.#secured && !this.#options.isServer) this.#announceSession()
+    if (this.connection.peerClosed) this.#endReadable()
   }
 
-  private deliver(): void {
+  #deliver(): void {
     if (this.connection.bufferedPlaintext === 0) return
     const data = this.connection.read()
-    this.plaintextRead += data.length
+    this.#plaintextRead += data.length
     if (!this.push(data)) this.socket.pause()
   }
 
-  private announceSession(): void {
+  #announceSession(): void {
     const session = this.connection.session
-    if (session === undefined || session === this.lastSession) return
-    this.lastSession = session
+    if (session === undefined || session === this.#lastSession) return
+    this.#lastSession = session
     this.emit('session', Buffer.from(session))
   }
 
   /** The handshake is done: decide `authorized`, then 'secure' (and 'secureConnect' on a client), or refuse. */
-  private onHandshake(): void {
-    this.handshakeSeen = true
-    const refusal = this.options.isServer ? this.authorizeClient() : this.authorizeServer()
-    if (refusal) return this.fail(refusal)
-    this.secured = true
+  #onHandshake(): void {
+    this.#handshakeSeen = true
+    const refusal = this.#options.isServer ? this.#authorizeClient() : this.#authorizeServer()
+    if (refusal) return this.#fail(refusal)
+    this.#secured = true
     this.secureConnecting = false
     this.emit('secure')
-    if (!this.options.isServer) this.emit('secureConnect')
+    if (!this.#options.isServer) this.emit('secureConnect')
   }
 
-  private authorizeServer(): TlsError | undefined {
+  #authorizeServer(): TlsError | undefined {
     const info = this.connection.info!
     const reported = info?.peerVerificationError
     if (reported) {
@@ -500,12 +500,12 @@ export class TlsSocket extends Duplex {
       this.authorizationError = 'ERR_TLS_PEER_NOT_VERIFIED'
       return undefined
     }
-    const check = this.options.checkServerIdentity
+    const check = this.#options.checkServerIdentity
     if (check && !info.resumed) {
-      const refusal = this.checkIdentity(check)
+      const refusal = this.#checkIdentity(check)
       if (refusal) {
         this.authorizationError = (refusal.cause as { code?: string }).code ?? refusal.message
-        return this.options.rejectUnauthorized === false ? undefined : refusal
+        return this.#options.rejectUnauthorized === false ? undefined : refusal
       }
     }
     this.authorized = true
@@ -513,10 +513,10 @@ export class TlsSocket extends Duplex {
   }
 
   /** Runs node's checkServerIdentity; its Error (or a throw) refuses the server, kept as `cause`. */
-  private checkIdentity(check: CheckServerIdentity): TlsError | undefined {
+  #checkIdentity(check: CheckServerIdentity): TlsError | undefined {
     let outcome: unknown
     try {
-      outcome = check(this.options.hostname ?? 'localhost', this.getPeerCertificate(true) as DetailedPeerCertificate)
+      outcome = check(this.#options.hostname ?? 'localhost', this.getPeerCertificate(true) as DetailedPeerCertificate)
     } catch (error) {
       outcome = error instanceof Error ? error : new Error(String(error))
     }
@@ -526,8 +526,8 @@ export class TlsSocket extends Duplex {
     return refusal
   }
 
-  private authorizeClient(): undefined {
-    if (!this.options.requestCert) return undefined
+  #authorizeClient(): undefined {
+    if (!this.#options.requestCert) return undefined
     const info = this.connection.info!
     const reported = info?.peerVerificationError
     if (info.peerCertificates.length === 0) this.authorizationError = 'UNABLE_TO_GET_ISSUER_CERT'
@@ -537,19 +537,19 @@ export class TlsSocket extends Duplex {
     return undefined
   }
 
-  private endReadable(): void {
-    if (this.endPushed) return
-    this.endPushed = true
+  #endReadable(): void {
+    if (this.#endPushed) return
+    this.#endPushed = true
     this.push(null)
   }
 
-  private onSocketEnd(): void {
+  #onSocketEnd(): void {
     if (this.destroyed) return
-    if (this.connection.handshakeComplete) this.endReadable()
+    if (this.connection.handshakeComplete) this.#endReadable()
     else this.destroy(new TlsError('handshake_failure', 'the peer closed the connection during the handshake', 'ERR_TLS_CONNECTION_CLOSED'))
   }
 
-  private onSocketClose(): void {
+  #onSocketClose(): void {
     if (this.destroyed) return
     this.destroy(this.connection.handshakeComplete ? undefined : closedError())
   }
@@ -559,16 +559,16 @@ export class TlsSocket extends Duplex {
    * is what we report, not the EPIPE or ECONNRESET that followed. A client vanishing from a server after the
    * handshake is an ordinary close.
    */
-  private onSocketError(error: Error): TlsError | undefined {
-    if (this.ending) return this.ending.error
-    this.drainSocket()
-    const reported = this.connection.error ?? (this.options.isServer && this.secured && peerWentAway(error) ? undefined : new TlsTransportError(error))
-    this.ending = { error: reported }
+  #onSocketError(error: Error): TlsError | undefined {
+    if (this.#ending) return this.#ending.error
+    this.#drainSocket()
+    const reported = this.connection.error ?? (this.#options.isServer && this.#secured && peerWentAway(error) ? undefined : new TlsTransportError(error))
+    this.#ending = { error: reported }
     this.destroy(reported)
     return reported
   }
 
-  private drainSocket(): void {
+  #drainSocket(): void {
     if (typeof this.socket.read !== 'function') return
     try {
       for (let chunk = this.socket.read() as Buffer | null; chunk !== null; chunk = this.socket.read() as Buffer | null) this.connection.receive(chunk)
@@ -583,62 +583,62 @@ export class TlsSocket extends Duplex {
   }
 
   /** Calls back once the handshake completed and the peer was authorized; with the error if the socket closed first. */
-  private whenSecure(callback: (error?: TlsError) => void): void {
-    if (this.secured) return callback()
-    if (this.destroyed) return callback(this.connection.error ?? this.ending?.error ?? closedError())
+  #whenSecure(callback: (error?: TlsError) => void): void {
+    if (this.#secured) return callback()
+    if (this.destroyed) return callback(this.connection.error ?? this.#ending?.error ?? closedError())
     const done = (error?: TlsError) => {
       this.off('secure', onSecure)
       this.off('close', onClose)
       callback(error)
     }
     const onSecure = () => done()
-    const onClose = () => done(this.connection.error ?? this.ending?.error ?? closedError())
+    const onClose = () => done(this.connection.error ?? this.#ending?.error ?? closedError())
     this.once('secure', onSecure)
     this.once('close', onClose)
   }
 
   /** @internal Duplex's write hook: the chunk is sent once the peer is authorized (see send). */
   override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
-    this.send(chunk, callback)
+    this.#send(chunk, callback)
   }
 
   /** @internal Duplex's batched write hook: corked writes go out as one write (fewer, fuller records). */
   override _writev(chunks: { chunk: Buffer }[], callback: (error?: Error | null) => void): void {
-    this.send(chunks.length === 1 ? chunks[0]!.chunk : Buffer.concat(chunks.map((c) => c.chunk)), callback)
+    this.#send(chunks.length === 1 ? chunks[0]!.chunk : Buffer.concat(chunks.map((c) => c.chunk)), callback)
   }
 
   /** Application data goes into the Connection only once the peer is authorized, then out as records. */
-  private send(data: Buffer, callback: (error?: Error | null) => void): void {
-    this.whenSecure((error) => {
+  #send(data: Buffer, callback: (error?: Error | null) => void): void {
+    this.#whenSecure((error) => {
       if (error) return callback(error)
       try {
         this.connection.write(data)
       } catch (failure) {
         return callback(asTlsError(failure))
       }
-      this.plaintextWritten += data.length
-      this.touch()
-      this.afterSettled(() => this.sendRecords(callback), callback)
+      this.#plaintextWritten += data.length
+      this.#touch()
+      this.#afterSettled(() => this.#sendRecords(callback), callback)
     })
   }
 
   /** The socket's own callback fires once it has taken the bytes: back-pressure without 'drain' listeners. */
-  private sendRecords(callback: (error?: Error | null) => void): void {
+  #sendRecords(callback: (error?: Error | null) => void): void {
     const out = this.connection.takeOutgoing()
     if (out.length === 0) return callback()
-    if (!this.socketWritable()) return callback(this.ending?.error ?? this.connection.error ?? new TlsTransportError(new Error('the socket is closed')))
-    this.toSocket(out, (error) => callback(error ? this.onSocketError(error) : null))
+    if (!this.#socketWritable()) return callback(this.#ending?.error ?? this.connection.error ?? new TlsTransportError(new Error('the socket is closed')))
+    this.#toSocket(out, (error) => callback(error ? this.#onSocketError(error) : null))
   }
 
   /** @internal Duplex's end hook: close_notify after everything written, then the TCP half-close. */
   override _final(callback: (error?: Error | null) => void): void {
     // close_notify goes after the handshake and the data written before it; then the TCP half-close.
-    this.whenSecure((error) => {
+    this.#whenSecure((error) => {
       if (error) return callback(error)
       this.connection.close()
-      this.afterSettled(() => {
-        this.flush()
-        if (this.socketWritable()) this.socket.end()
+      this.#afterSettled(() => {
+        this.#flush()
+        if (this.#socketWritable()) this.socket.end()
         callback()
       }, callback)
     })
@@ -646,11 +646,11 @@ export class TlsSocket extends Duplex {
 
   /** @internal Duplex's destroy hook: the socket underneath is destroyed (after an alert drains), then 'close' with hadError. */
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
-    clearTimeout(this.idleTimer)
+    clearTimeout(this.#idleTimer)
     this.connection.onProgress = undefined
-    this.ending ??= { error: error ? asTlsError(error) : undefined }
+    this.#ending ??= { error: error ? asTlsError(error) : undefined }
     if (!this.socket.destroyed) {
-      if (error) this.lingerThenDestroy()
+      if (error) this.#lingerThenDestroy()
       else this.socket.destroy()
     }
     callback(error)
@@ -659,7 +659,7 @@ export class TlsSocket extends Duplex {
   }
 
   /** An alert may still be queued on the socket: end it so the alert drains, and destroy it soon after at the latest. */
-  private lingerThenDestroy(): void {
+  #lingerThenDestroy(): void {
     const socket = this.socket
     const timer = setTimeout(() => socket.destroy(), ALERT_LINGER_MS).unref()
     socket.once('close', () => clearTimeout(timer))
