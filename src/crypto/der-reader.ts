@@ -123,9 +123,11 @@ export function contextTagOf(block: Block): number {
   return block.tagClass === CLASS_CONTEXT ? block.tagNumber : -1
 }
 
+const TAG_CLASSES = ['universal', 'application', 'context', 'private'] as const
+
 export function expectUniversal(block: Block | undefined, tag: number, what: string): Block {
-  if (!isUniversal(block, tag)) throw malformed(`${what}: expected universal tag ${tag}`)
-  return block!
+  if (isUniversal(block, tag)) return block!
+  throw malformed(`${what}: expected universal tag ${tag}, found ${block ? `${TAG_CLASSES[block.tagClass]} tag ${block.tagNumber}` : 'nothing'}`)
 }
 
 /** The elements of a constructed block (SEQUENCE, SET or a constructed context tag). */

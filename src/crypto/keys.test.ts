@@ -262,6 +262,13 @@ describe('importPublicKey and publicKeyFromSpki', () => {
     paddedExponent[3]! += 1
     expect(() => importPublicKey(paddedExponent)).toThrow(TlsConfigError)
   })
+  it('says which element has the wrong tag, what was expected and what was found', () => {
+    // A PrivateKeyInfo whose privateKey is an INTEGER where the OCTET STRING belongs.
+    const pkcs8 = der.sequence(der.integer(0n), der.sequence(der.objectIdentifier('1.3.101.112')), der.integer(5n))
+    expect(() => importPrivateKey(pkcs8)).toThrow('PrivateKeyInfo privateKey: expected universal tag 4, found universal tag 2')
+    const spki = der.sequence(der.sequence(der.objectIdentifier('1.3.101.112')), der.octetString(new Uint8Array(32)))
+    expect(() => publicKeyFromSpki(spki)).toThrow(expect.objectContaining({ reason: 'malformed', message: expect.stringContaining('subjectPublicKey: expected universal tag 3, found universal tag 4') }))
+  })
 })
 
 describe('export, byte for byte', () => {

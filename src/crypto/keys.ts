@@ -3,7 +3,7 @@ import { bytesEqual, utf8 } from '../bytes.js'
 import { CertificateVerificationError, TlsConfigError } from '../errors.js'
 import { algorithmOid, rsassaPssParametersOf } from './algorithm-identifier.js'
 import { publicCurves, randomSecretKey } from './curves.js'
-import { decodeDer, detailOf, objectIdentifierOf, type Block } from './der-reader.js'
+import { decodeDer, detailOf, integerBytesOf, isConstructed, isContext, isUniversal, objectIdentifierOf, octetAlignedBitStringOf, octetStringOf, sequenceOf, UNIVERSAL, type Block } from './der-reader.js'
 import type { DerLimits } from './der-strict.js'
 import * as der from './der-writer.js'
 import { pemDecode, type PemBlock } from './pem.js'
@@ -85,6 +85,7 @@ function asConfigError<T>(option: string, decode: () => T): T {
   } catch (e) {
     if (e instanceof TlsConfigError) throw e
     if (e instanceof KeyError) throw new TlsConfigError(option, e.message)
+    if (e instanceof CertificateVerificationError) throw new TlsConfigError(option, detailOf(e))
     // Not a verdict on the key (noble failed for a reason of its own): say so, and keep the cause.
     const error = new TlsConfigError(option, `the key could not be imported: ${describeError(e)}`)
     error.cause = e
@@ -92,13 +93,7 @@ function asConfigError<T>(option: string, decode: () => T): T {
   }
 }
 
-// ---- a strict DER view ----
-
-const TAG = { INTEGER: 0x02, BIT_STRING: 0x03, OCTET_STRING: 0x04, NULL: 0x05, OID: 0x06, SEQUENCE: 0x30 } as const
-const contextTag = (n: number, constructed: boolean) => 0x80 | (constructed ? 0x20 : 0) | n
-
-/** The identifier octet of an element; parseDer has refused the high-tag-number form, so it is the whole tag. */
-const tagOf = (node: Block): number => node.encoding[0]!
+// ---- a strict DER view: der-reader's accessors (their errors are CertificateVerificationErrors), and the bounds keys need ----
 
 /** Bounds of the DER gate for keys: nesting 17 deep (the outermost value is 1), 512 elements at most. */
 const keyDerLimits = (maxBytes: number): DerLimits => ({ maxLength: maxBytes, maxDepth: 17, maxElements: 512 })
@@ -115,31 +110,20 @@ function refuseHighTags(node: Block): void {
 function parseDer(bytes: Uint8Array, what: string, maxBytes: number): Block {
   if (bytes.length === 0) throw malformed(`${what} is empty`)
   if (bytes.length > maxBytes) throw malformed(`${what} is ${bytes.length} bytes, more than the ${maxBytes} allowed`)
-  let node: Block
-  try {
-    node = decodeDer(bytes, what, keyDerLimits(maxBytes))
-  } catch (e) {
-    throw e instanceof CertificateVerificationError ? malformed(detailOf(e)) : e
-  }
+  const node = decodeDer(bytes, what, keyDerLimits(maxBytes))
   refuseHighTags(node)
   return node
 }
 
-function expectTag(node: Block | undefined, tag: number, what: string): Block {
-  if (node === undefined) throw malformed(`${what} is missing`)
-  if (tagOf(node) !== tag) throw malformed(`${what}: expected tag 0x${tag.toString(16)}, found 0x${tagOf(node).toString(16)}`)
-  return node
-}
-
 function sequence(node: Block | undefined, what: string, min: number, max: number): readonly Block[] {
-  const items = expectTag(node, TAG.SEQUENCE, what).children
+  const items = sequenceOf(node, what)
   if (items.length < min || items.length > max) throw malformed(`${what} has ${items.length} elements, expected ${min}..${max}`)
   return items
 }
 
 /** A non-negative INTEGER of bounded size (non-empty and minimally encoded, by the DER gate). */
 function integer(node: Block | undefined, what: string): bigint {
-  const c = expectTag(node, TAG.INTEGER, what).contents
+  const c = integerBytesOf(node, what)
   if (c.length > MAX_INTEGER_BYTES) throw malformed(`${what} is larger than any supported key`)
   if (c[0]! & 0x80) throw malformed(`${what} is negative`)
   return bytesToBigInt(c)
@@ -151,36 +135,27 @@ function version(node: Block | undefined, what: string, allowed: readonly number
   return Number(v)
 }
 
-function octetString(node: Block | undefined, what: string): Uint8Array {
-  return expectTag(node, TAG.OCTET_STRING, what).contents
-}
-
-/** A BIT STRING's bytes (or an IMPLICIT-tagged one's); keys never have unused bits. */
-function bitString(node: Block | undefined, what: string, tag: number = TAG.BIT_STRING): Uint8Array {
-  const c = expectTag(node, tag, what).contents
-  if (c.length === 0 || c[0] !== 0) throw malformed(`${what} is not a whole number of bytes`)
-  return c.subarray(1)
-}
-
-function objectIdentifier(node: Block | undefined, what: string): string {
-  return objectIdentifierOf(expectTag(node, TAG.OID, what), what)
-}
-
 /** AlgorithmIdentifier ::= SEQUENCE { algorithm OBJECT IDENTIFIER, parameters ANY OPTIONAL } */
 function algorithmIdentifier(node: Block | undefined, what: string): { oid: string; parameters: Block | undefined } {
   const [algorithm, parameters] = sequence(node, what, 1, 2)
-  return { oid: objectIdentifier(algorithm, `${what} algorithm`), parameters }
+  return { oid: objectIdentifierOf(algorithm, `${what} algorithm`), parameters }
 }
 
 /** Absent parameters, or (with `allowNull`) a NULL, which the DER gate has made sure is empty. */
 function expectNoParameters(parameters: Block | undefined, what: string, allowNull: boolean): void {
-  if (parameters === undefined) return
-  if (allowNull && tagOf(parameters) === TAG.NULL) return
+  if (parameters === undefined || (allowNull && isUniversal(parameters, UNIVERSAL.null))) return
   throw malformed(`${what} must have ${allowNull ? 'NULL or absent' : 'absent'} parameters`)
 }
 
 function findContext(items: readonly Block[], n: number, constructed: boolean): Block | undefined {
-  return items.find((item) => tagOf(item) === contextTag(n, constructed))
+  return items.find((item) => isContext(item, n) && isConstructed(item) === constructed)
+}
+
+/** The octets of an IMPLICIT-tagged BIT STRING (OneAsymmetricKey's [1] publicKey); keys never have unused bits. */
+function implicitBitString(node: Block, what: string): Uint8Array {
+  const c = node.contents
+  if (c.length === 0 || c[0] !== 0) throw malformed(`${what} is not a whole number of bytes`)
+  return c.subarray(1)
 }
 
 // ---- public keys ----
@@ -235,13 +210,8 @@ function rsaPublicKey(n: bigint, e: bigint): PublicKey {
  * is kept: it restricts what the key may sign with. The salt length is not kept.
  */
 function rsaPssParameters(parameters: Block | undefined): RsaPssKeyParameters {
-  if (parameters === undefined || tagOf(parameters) === TAG.NULL) return {}
-  try {
-    return { hash: rsassaPssParametersOf(parameters).hash }
-  } catch (e) {
-    if (!(e instanceof CertificateVerificationError)) throw e
-    throw new KeyError(e.reason === 'unsupported-algorithm' ? 'unsupported' : 'malformed', detailOf(e))
-  }
+  if (parameters === undefined || isUniversal(parameters, UNIVERSAL.null)) return {}
+  return { hash: rsassaPssParametersOf(parameters).hash }
 }
 
 function markRsaPss(key: PublicKey, parameters: RsaPssKeyParameters): PublicKey {
@@ -253,7 +223,7 @@ function markRsaPss(key: PublicKey, parameters: RsaPssKeyParameters): PublicKey 
 function spkiFromDer(node: Block): PublicKey {
   const [algorithm, subjectPublicKey] = sequence(node, 'SubjectPublicKeyInfo', 2, 2)
   const { oid, parameters } = algorithmIdentifier(algorithm, 'SubjectPublicKeyInfo algorithm')
-  const key = bitString(subjectPublicKey, 'subjectPublicKey')
+  const key = octetAlignedBitStringOf(subjectPublicKey, 'subjectPublicKey')
   switch (oid) {
     case OID.ecPublicKey:
       return ecPublicKey(namedCurve(parameters), key)
@@ -275,8 +245,8 @@ function spkiFromDer(node: Block): PublicKey {
 /** ECParameters as RFC 5480 allows them: a namedCurve OID, never explicit parameters. */
 function namedCurve(parameters: Block | undefined): CurveName {
   if (parameters === undefined) throw malformed('EC key has no curve')
-  if (tagOf(parameters) !== TAG.OID) throw unsupported('EC keys with explicit curve parameters are not supported')
-  const oid = objectIdentifier(parameters, 'namedCurve')
+  if (!isUniversal(parameters, UNIVERSAL.objectIdentifier)) throw unsupported('EC keys with explicit curve parameters are not supported')
+  const oid = objectIdentifierOf(parameters, 'namedCurve')
   const curve = curveByOid.get(oid)
   if (!curve) throw unsupported(`EC curve ${describeOid(oid)} is not supported (P-256 and P-384 are)`)
   return curve
@@ -291,6 +261,7 @@ export function publicKeyFromSpki(spkiDer: Uint8Array): PublicKey {
   try {
     return spkiFromDer(parseDer(spkiDer, 'SubjectPublicKeyInfo', MAX_SPKI_DER))
   } catch (e) {
+    if (e instanceof CertificateVerificationError) throw e
     if (e instanceof KeyError && e.problem === 'unsupported') throw new CertificateVerificationError('unsupported-algorithm', e.message)
     throw new CertificateVerificationError('malformed', e instanceof Error ? e.message : 'malformed SubjectPublicKeyInfo')
   }
@@ -320,7 +291,7 @@ function ed25519PrivateKey(seed: Uint8Array): PrivateKey {
 function sec1FromDer(node: Block, outerCurve?: CurveName): PrivateKey {
   const items = sequence(node, 'ECPrivateKey', 2, 4)
   version(items[0], 'ECPrivateKey version', [1])
-  const d = octetString(items[1], 'ECPrivateKey privateKey')
+  const d = octetStringOf(items[1], 'ECPrivateKey privateKey')
   const parameters = findContext(items, 0, true)
   const innerCurve = parameters ? namedCurve(parameters.children[0]) : undefined
   if (outerCurve && innerCurve && outerCurve !== innerCurve) throw malformed('ECPrivateKey curve differs from the PKCS#8 algorithm curve')
@@ -329,7 +300,7 @@ function sec1FromDer(node: Block, outerCurve?: CurveName): PrivateKey {
   const key = ecPrivateKey(curve, d)
   const publicKey = findContext(items, 1, true)
   if (publicKey) {
-    const given = ecPublicKey(curve, bitString(publicKey.children[0], 'ECPrivateKey publicKey'))
+    const given = ecPublicKey(curve, octetAlignedBitStringOf(publicKey.children[0], 'ECPrivateKey publicKey'))
     if (key.publicKey.type !== 'ec' || given.type !== 'ec' || !bytesEqual(given.point, key.publicKey.point)) throw malformed('ECPrivateKey public key does not match its private key')
   }
   return key
@@ -352,16 +323,16 @@ function pkcs8FromDer(node: Block): PrivateKey {
   const items = sequence(node, 'PrivateKeyInfo', 3, 5)
   version(items[0], 'PrivateKeyInfo version', [0, 1])
   const { oid, parameters } = algorithmIdentifier(items[1], 'PrivateKeyInfo algorithm')
-  const inner = octetString(items[2], 'PrivateKeyInfo privateKey')
+  const inner = octetStringOf(items[2], 'PrivateKeyInfo privateKey')
   const parseInner = (what: string) => parseDer(inner, what, MAX_PRIVATE_KEY_DER)
   switch (oid) {
     case OID.ecPublicKey:
       return sec1FromDer(parseInner('ECPrivateKey'), namedCurve(parameters))
     case OID.ed25519: {
       expectNoParameters(parameters, 'Ed25519 algorithm', false)
-      const key = ed25519PrivateKey(octetString(parseInner('CurvePrivateKey'), 'CurvePrivateKey'))
+      const key = ed25519PrivateKey(octetStringOf(parseInner('CurvePrivateKey'), 'CurvePrivateKey'))
       const given = findContext(items, 1, false)
-      if (given && key.publicKey.type === 'ed25519' && !bytesEqual(bitString(given, 'publicKey', tagOf(given)), key.publicKey.key)) {
+      if (given && key.publicKey.type === 'ed25519' && !bytesEqual(implicitBitString(given, 'publicKey'), key.publicKey.key)) {
         throw malformed('OneAsymmetricKey public key does not match its private key')
       }
       return key
@@ -384,7 +355,7 @@ const encryptedKeyMessage = 'encrypted private keys are not supported; decrypt i
 
 /** EncryptedPrivateKeyInfo ::= SEQUENCE { encryptionAlgorithm AlgorithmIdentifier, encryptedData OCTET STRING } */
 function looksEncrypted(items: readonly Block[]): boolean {
-  return items.length === 2 && tagOf(items[0]!) === TAG.SEQUENCE && tagOf(items[1]!) === TAG.OCTET_STRING
+  return items.length === 2 && isUniversal(items[0], UNIVERSAL.sequence) && isUniversal(items[1], UNIVERSAL.octetString)
 }
 
 /** A private key in DER of unstated format, told apart by its shape. */
@@ -392,8 +363,8 @@ function privateKeyFromUnlabelledDer(der: Uint8Array): PrivateKey {
   const node = parseDer(der, 'private key', MAX_PRIVATE_KEY_DER)
   const items = sequence(node, 'private key', 2, 10)
   if (looksEncrypted(items)) throw new KeyError('encrypted', encryptedKeyMessage)
-  if (tagOf(items[1]!) === TAG.SEQUENCE) return pkcs8FromDer(node)
-  if (tagOf(items[1]!) === TAG.OCTET_STRING) return sec1FromDer(node)
+  if (isUniversal(items[1], UNIVERSAL.sequence)) return pkcs8FromDer(node)
+  if (isUniversal(items[1], UNIVERSAL.octetString)) return sec1FromDer(node)
   if (items.length >= 9) return pkcs1PrivateFromDer(node)
   throw malformed('not a PKCS#8, SEC1 or PKCS#1 private key')
 }
@@ -457,7 +428,7 @@ export function importPublicKey(pemOrDer: string | Uint8Array): PublicKey {
     }
     const node = parseDer(pemOrDer as Uint8Array, 'public key', MAX_SPKI_DER)
     const first = sequence(node, 'public key', 2, 2)[0]!
-    return (tagOf(first) === TAG.SEQUENCE ? spkiFromDer : rsaPublicKeyFromNode)(node)
+    return (isUniversal(first, UNIVERSAL.sequence) ? spkiFromDer : rsaPublicKeyFromNode)(node)
   })
 }
 
