@@ -1,4 +1,5 @@
 // Byte-array helpers every layer shares: input normalisation, concatenation, comparison (plain and constant-time), hex, UTF-8, map keys.
+import { bytesToHex } from '@noble/hashes/utils.js'
 import { TlsError } from './errors.js'
 
 /** Concatenates byte arrays. */
@@ -27,11 +28,8 @@ export function constantTimeEqual(a: Uint8Array, b: Uint8Array): boolean {
   return diff === 0
 }
 
-export function toHex(b: Uint8Array): string {
-  let s = ''
-  for (const x of b) s += x.toString(16).padStart(2, '0')
-  return s
-}
+/** Lower-case hex (noble's encoder, which the curves and hashes use too). */
+export const toHex: (bytes: Uint8Array) => string = bytesToHex
 
 /** Parses hex (whitespace and colons allowed); for our own constants and test data, never for peer input. */
 export function fromHex(hex: string): Uint8Array {

@@ -1,4 +1,5 @@
 // RSA signatures on BigInt (RFC 8017): RSASSA-PKCS1-v1_5 and RSASSA-PSS with MGF1, CRT signing with blinding.
+import { bytesToNumberBE } from '@noble/curves/utils.js'
 import { TlsError } from '../errors.js'
 import { nobleHash } from './noble-hashes.js'
 import type { HashName, PrivateKey } from './provider.js'
@@ -25,12 +26,8 @@ export function bitLength(x: bigint): number {
   return x === 0n ? 0 : x.toString(2).length
 }
 
-/** OS2IP: big-endian bytes to a non-negative integer. */
-export function bytesToBigInt(bytes: Uint8Array): bigint {
-  let hex = ''
-  for (const b of bytes) hex += b.toString(16).padStart(2, '0')
-  return hex === '' ? 0n : BigInt(`0x${hex}`)
-}
+/** OS2IP: big-endian bytes to a non-negative integer (noble's, which its curves use too). */
+export const bytesToBigInt: (bytes: Uint8Array) => bigint = bytesToNumberBE
 
 /** I2OSP: a non-negative integer to exactly `length` big-endian bytes; undefined when it does not fit. */
 export function bigIntToBytes(x: bigint, length: number): Uint8Array | undefined {
