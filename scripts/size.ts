@@ -10,13 +10,12 @@ import { build, type Plugin } from 'esbuild'
 
 const root = join(import.meta.dirname, '..')
 /**
- * The ceiling CI enforces for the core, gzipped, so that it cannot grow unnoticed. Issue 11's target is 100 KB and
- * is still missed: 101.4 KB (104.1 KB at the start of the session that brought it here: the WebCrypto provider no
- * longer pulls in noble's ready-made curves, signatures and algorithm parameters have one codec each, and fields are
- * assigned rather than declared, useDefineForClassFields off; 122.5 KB before key files moved off asn1js). A
- * client-only page is under it (98.0 KB). The ceiling sits just above today's figure, not at the target.
+ * The ceiling CI enforces for the core, gzipped: issue 11's target, 100 KB, with everything it asked for inside
+ * (the native providers, ML-KEM). The core is 99.8 KB (122.5 KB when key files were still read by asn1js, 104.1 KB
+ * when the WebCrypto provider still pulled in noble's ready-made curves; private fields as `#name` took it under).
+ * The bundle is ES2022: a lower target rewrites the private fields and grows it past the ceiling.
  */
-const CORE_BUDGET = 102 * 1024
+const CORE_BUDGET = 100 * 1024
 
 /** Replaces the server handshake module by an empty one, to see what a client-only build would weigh. */
 const withoutServer: Plugin = {
